@@ -1,0 +1,16 @@
+import type { BodyValidator } from '../envelope/verify.js'
+import { NOTE_KIND, validateNoteBody } from './note.js'
+import { RECEIPT_KIND, validateReceiptBody } from './receipt.js'
+
+export { NOTE_KIND, MAX_NOTE_CHARS, validateNoteBody } from './note.js'
+export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type ReceiptBody } from './receipt.js'
+
+/** Kinds a node accepts as direct messages; later workflows register theirs here. */
+export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
+  [NOTE_KIND, validateNoteBody]
+])
+
+/** Kinds accepted as replies on the direct-message protocol. */
+export const REPLY_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
+  [RECEIPT_KIND, validateReceiptBody]
+])

@@ -1,0 +1,5 @@
+export type { RosterBootstrap, RosterDocument, RosterKey, RosterMember, SignedRoster } from './types.js'
+export { Roster, quorumFor } from './roster.js'
+export { decodeRosterDocument, decodeSignedRoster, parseSignedRoster, payloadDocument } from './decode.js'
+export { encodeRosterPayload, proposeRoster, cosignRoster } from './sign.js'
+export { verifyGenesis, verifyRosterUpdate, verifyRosterChain, signingCountries } from './verify.js'
