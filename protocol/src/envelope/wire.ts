@@ -26,3 +26,22 @@ export function decodeWireValue (value: unknown): WireEnvelope {
   const jws = expectString(o.jws, 'frame.jws', fail, undefined, MAX_ENVELOPE_BYTES * 2)
   return o.pd === undefined ? { jws } : { jws, pd: decodeSidecar(o.pd) }
 }
+
+/** The answer to a direct message: the receiver's signed receipt, or why it refused. */
+export type Reply = { readonly receipt: string } | { readonly error: { readonly code: string, readonly message: string } }
+
+export function encodeReply (reply: Reply): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(reply))
+}
+
+export function decodeReply (bytes: Uint8Array, maxBytes = MAX_WIRE_BYTES): Reply {
+  if (bytes.length > maxBytes) throw new EnvelopeTooLargeError(`reply exceeds ${maxBytes} bytes`)
+  const o = expectObject(parseJson(bytes, 'reply'), 'reply', fail)
+  if ('receipt' in o) {
+    onlyKeys(o, ['receipt'], 'reply', fail)
+    return { receipt: expectString(o.receipt, 'reply.receipt', fail, undefined, MAX_ENVELOPE_BYTES) }
+  }
+  onlyKeys(o, ['error'], 'reply', fail)
+  const e = expectObject(o.error, 'reply.error', fail)
+  return { error: { code: expectString(e.code, 'reply.error.code', fail, /^ERR_[A-Z_]{1,60}$/), message: expectString(e.message, 'reply.error.message', fail, undefined, 500) } }
+}

@@ -23,7 +23,7 @@ describe('JWS EdDSA (RFC 8037 A.4)', () => {
     const parts = parseCompact(EXPECTED)
     expect(nobleCrypto.verify(signer.publicKey, parts.signingInput, parts.signature)).to.equal(true)
     const bad = Uint8Array.from(parts.signature)
-    bad[0] ^= 1
+    bad[0] = bad[0]! ^ 1
     expect(nobleCrypto.verify(signer.publicKey, parts.signingInput, bad)).to.equal(false)
   })
 

@@ -1,0 +1,140 @@
+/**
+ * The node's configuration file. Every setting is checked before the node starts, and
+ * every error names the setting, so an operator knows what to fix.
+ */
+import { readFile } from 'node:fs/promises'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { FEDERATION_ID_PATTERN, isCountryCode } from '@imi/protocol'
+import { ConfigError } from './errors.js'
+import type { LogLevel } from './services/logger.js'
+
+export interface NodeConfig {
+  readonly country: string
+  readonly federationId: string
+  /** Absolute paths, resolved against the config file's folder. */
+  readonly dataDir: string
+  readonly keyFile: string
+  readonly rosterFile: string
+  readonly p2p: {
+    readonly listen: readonly string[]
+    readonly announce: readonly string[]
+    /** Extra bootstrap addresses; the roster's bootstrap nodes are always used. */
+    readonly bootstrap: readonly string[]
+    readonly singleHost: boolean
+  }
+  readonly api: { readonly host: string, readonly port: number, readonly tokenFile: string }
+  readonly storage: { readonly sync: boolean }
+  readonly delivery: { readonly retryInitialMs: number, readonly retryMaxMs: number }
+  readonly log: { readonly level: LogLevel }
+}
+
+export const CONFIG_FILE_NAME = 'imi.json'
+
+export const DEFAULTS = {
+  federationId: 'imi',
+  dataDir: 'data',
+  keyFile: 'node.key',
+  rosterFile: 'roster.json',
+  listen: ['/ip4/0.0.0.0/tcp/4001'],
+  apiHost: '127.0.0.1',
+  apiPort: 8080,
+  tokenFile: 'api-token',
+  retryInitialMs: 1000,
+  retryMaxMs: 300_000
+} as const
+
+type Raw = Record<string, unknown>
+
+function section (raw: Raw, name: string): Raw {
+  const v = raw[name] ?? {}
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(name, 'must be an object')
+  return v as Raw
+}
+
+function str (v: unknown, setting: string, fallback: string): string {
+  if (v === undefined) return fallback
+  if (typeof v !== 'string' || v.length === 0) throw new ConfigError(setting, 'must be a non-empty string')
+  return v
+}
+
+function int (v: unknown, setting: string, fallback: number, min: number, max: number): number {
+  if (v === undefined) return fallback
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ConfigError(setting, `must be an integer from ${min} to ${max}`)
+  return v
+}
+
+function bool (v: unknown, setting: string, fallback: boolean): boolean {
+  if (v === undefined) return fallback
+  if (typeof v !== 'boolean') throw new ConfigError(setting, 'must be true or false')
+  return v
+}
+
+function addrs (v: unknown, setting: string, fallback: readonly string[], needPeer = false): string[] {
+  if (v === undefined) return [...fallback]
+  if (!Array.isArray(v)) throw new ConfigError(setting, 'must be a list of multiaddrs')
+  return v.map((a, i) => {
+    if (typeof a !== 'string') throw new ConfigError(`${setting}[${i}]`, 'must be a multiaddr string')
+    let ma
+    try { ma = multiaddr(a) } catch { throw new ConfigError(`${setting}[${i}]`, `"${a}" is not a valid multiaddr`) }
+    if (needPeer && ma.getComponents().find((c) => c.name === 'p2p') === undefined) {
+      throw new ConfigError(`${setting}[${i}]`, `"${a}" must end with /p2p/<peer id>`)
+    }
+    return a
+  })
+}
+
+/** Checks a parsed config object; `baseDir` resolves relative paths. */
+export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('config', 'must be a JSON object')
+  const r = raw as Raw
+  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'log']
+  for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
+  if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
+  const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
+  if (!FEDERATION_ID_PATTERN.test(federationId)) throw new ConfigError('federationId', 'must be lower-case letters, digits and dashes')
+  const path = (v: unknown, setting: string, fallback: string): string => {
+    const p = str(v, setting, fallback)
+    return isAbsolute(p) ? p : resolve(baseDir, p)
+  }
+  const p2p = section(r, 'p2p')
+  const api = section(r, 'api')
+  const storage = section(r, 'storage')
+  const delivery = section(r, 'delivery')
+  const log = section(r, 'log')
+  const level = str(log.level, 'log.level', 'info')
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError('log.level', 'must be debug, info, warn or error')
+  const host = str(api.host, 'api.host', DEFAULTS.apiHost)
+  return {
+    country: r.country,
+    federationId,
+    dataDir: path(r.dataDir, 'dataDir', DEFAULTS.dataDir),
+    keyFile: path(r.keyFile, 'keyFile', DEFAULTS.keyFile),
+    rosterFile: path(r.rosterFile, 'rosterFile', DEFAULTS.rosterFile),
+    p2p: {
+      listen: addrs(p2p.listen, 'p2p.listen', DEFAULTS.listen),
+      announce: addrs(p2p.announce, 'p2p.announce', []),
+      bootstrap: addrs(p2p.bootstrap, 'p2p.bootstrap', [], true),
+      singleHost: bool(p2p.singleHost, 'p2p.singleHost', false)
+    },
+    api: { host, port: int(api.port, 'api.port', DEFAULTS.apiPort, 0, 65535), tokenFile: path(api.tokenFile, 'api.tokenFile', DEFAULTS.tokenFile) },
+    storage: { sync: bool(storage.sync, 'storage.sync', true) },
+    delivery: {
+      retryInitialMs: int(delivery.retryInitialMs, 'delivery.retryInitialMs', DEFAULTS.retryInitialMs, 10, 3_600_000),
+      retryMaxMs: int(delivery.retryMaxMs, 'delivery.retryMaxMs', DEFAULTS.retryMaxMs, 100, 86_400_000)
+    },
+    log: { level: level as LogLevel }
+  }
+}
+
+export async function loadConfig (file: string): Promise<NodeConfig> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError('config', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  let raw: unknown
+  try { raw = JSON.parse(text) } catch { throw new ConfigError('config', `${file} is not valid JSON`) }
+  return parseConfig(raw, dirname(resolve(file)))
+}

@@ -1,0 +1,208 @@
+/**
+ * Assembly: the one function that builds a member-state node from its configuration,
+ * passing each part exactly the components it needs. Clock, randomness, logger and
+ * crypto can be overridden so simulations run many nodes on one virtual clock.
+ */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto'
+import { readFile, mkdir } from 'node:fs/promises'
+import { LevelDatastore } from 'datastore-level'
+import { multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { encodeReply, parseSignedRoster, type CryptoSuite, type SignedRoster } from '@imi/protocol'
+import { systemClock, type Clock } from './clock.js'
+import type { NodeConfig } from './config.js'
+import { nodeCrypto } from './crypto.js'
+import { ConfigError, NotRunningError } from './errors.js'
+import { loadIdentity, type NodeIdentity } from './identity.js'
+import { DirectMessageClient, handleDirectMessages } from './p2p/direct-message-protocol.js'
+import { createImiLibp2p, type ImiLibp2p } from './p2p/libp2p.js'
+import { RosterSync } from './p2p/roster-sync.js'
+import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
+import { jsonLogger, type Logger } from './services/logger.js'
+import { Messaging } from './services/messaging/messaging.js'
+import { RosterService } from './services/roster-service.js'
+import { EvidenceLog, Store } from './storage/index.js'
+
+export interface NodeOverrides {
+  readonly clock?: Clock
+  readonly logger?: Logger
+  readonly randomBytes?: (n: number) => Uint8Array
+  readonly crypto?: CryptoSuite
+  readonly identity?: NodeIdentity
+  readonly genesis?: SignedRoster
+}
+
+export interface NodeStatus {
+  readonly country: string
+  readonly federationId: string
+  readonly peerId: string
+  readonly running: boolean
+  readonly rosterVersion: number
+  readonly members: number
+  readonly connectedMembers: readonly string[]
+  readonly peers: number
+  readonly outboxDepth: number
+  readonly evidenceEntries: number
+  readonly listen: readonly string[]
+}
+
+export class ImiNode {
+  readonly store: Store
+  readonly evidence: EvidenceLog
+  readonly roster: RosterService
+  messaging!: Messaging
+  identity!: NodeIdentity
+  libp2p?: ImiLibp2p
+  private rosterSync?: RosterSync
+  private client?: DirectMessageClient
+  private readonly clock: Clock
+  private readonly crypto: CryptoSuite
+  private readonly log: Logger
+  private readonly randomBytes: (n: number) => Uint8Array
+  private started = false
+
+  constructor (readonly config: NodeConfig, private readonly overrides: NodeOverrides = {}) {
+    this.clock = overrides.clock ?? systemClock
+    this.crypto = overrides.crypto ?? nodeCrypto
+    this.randomBytes = overrides.randomBytes ?? ((n) => cryptoRandomBytes(n))
+    this.log = overrides.logger ?? jsonLogger({ level: config.log.level, base: { node: config.country } })
+    this.store = new Store(config.dataDir, { sync: config.storage.sync })
+    this.evidence = new EvidenceLog({ store: this.store, crypto: this.crypto, now: () => this.clock.now() })
+    this.roster = new RosterService({ store: this.store, crypto: this.crypto, evidence: this.evidence, logger: this.log.child('roster') }, { federationId: config.federationId })
+  }
+
+  get running (): boolean { return this.started }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    const { config } = this
+    this.identity = this.overrides.identity ?? await loadIdentity(config.keyFile)
+    await mkdir(config.dataDir, { recursive: true })
+    await this.store.open()
+    try {
+      await this.startServices()
+    } catch (err) {
+      await this.stopQuietly()
+      throw err
+    }
+    this.started = true
+    this.log.info('node started', { peerId: this.identity.peerId, roster: this.roster.current.version })
+  }
+
+  private async startServices (): Promise<void> {
+    const { config } = this
+    await this.evidence.load()
+    await this.roster.load(this.overrides.genesis ?? await this.readGenesis())
+    const me = this.roster.current.member(config.country)
+    if (me === undefined) throw new ConfigError('country', `${config.country} is not a member in roster version ${this.roster.current.version}`)
+    if (me.peerId !== this.identity.peerId) throw new ConfigError('keyFile', `this key is not the one the roster lists for ${config.country}`)
+
+    const datastore = new LevelDatastore(this.store.libp2pSublevel())
+    const libp2p = await createImiLibp2p({
+      privateKey: this.identity.privateKey,
+      federationId: config.federationId,
+      listen: config.p2p.listen,
+      announce: config.p2p.announce,
+      bootstrap: [...config.p2p.bootstrap, ...this.roster.current.doc.bootstraps.flatMap((b) => b.addresses.map((a) => `${a}/p2p/${b.peerId}`))],
+      datastore,
+      singleHost: config.p2p.singleHost,
+      admits: (peerId) => this.roster.current.admits(peerId)
+    })
+    this.libp2p = libp2p
+    this.client = new DirectMessageClient(libp2p, config.federationId)
+    this.messaging = new Messaging({
+      store: this.store, evidence: this.evidence, roster: this.roster, crypto: this.crypto, clock: this.clock,
+      country: config.country, signer: this.identity.signer, transport: this.client, randomBytes: this.randomBytes,
+      logger: this.log.child('messaging')
+    }, { federationId: config.federationId, retryInitialMs: config.delivery.retryInitialMs, retryMaxMs: config.delivery.retryMaxMs })
+    await handleDirectMessages(libp2p, config.federationId, {
+      receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
+      refuse: (code, message) => encodeReply({ error: { code, message } })
+    }, this.log.child('dm'))
+    libp2p.addEventListener('peer:connect', (evt) => { this.messaging.peerConnected(evt.detail.toString()) })
+    this.roster.addEventListener('change', () => { void this.learnMemberAddresses() })
+    try {
+      await libp2p.start()
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (e.code === 'EADDRINUSE' || /EADDRINUSE/.test(String(e.message))) throw new ConfigError('p2p.listen', `address already in use (${config.p2p.listen.join(', ')})`)
+      throw err
+    }
+    // Gossip subscriptions need a started libp2p.
+    this.rosterSync = new RosterSync(libp2p, this.roster, config.federationId, this.log.child('roster-sync'))
+    await this.rosterSync.start()
+    await this.learnMemberAddresses()
+    await this.messaging.start()
+  }
+
+  /** Roster addresses go to the peer store so members can be dialled without a lookup. */
+  private async learnMemberAddresses (): Promise<void> {
+    const libp2p = this.libp2p
+    if (libp2p === undefined) return
+    for (const m of this.roster.current.doc.members) {
+      if (m.country === this.config.country || m.addresses.length === 0) continue
+      await libp2p.peerStore.merge(peerIdFromString(m.peerId), { multiaddrs: m.addresses.map((a) => multiaddr(a)) }).catch(() => {})
+    }
+  }
+
+  private async readGenesis (): Promise<SignedRoster> {
+    let text: string
+    try {
+      text = await readFile(this.config.rosterFile, 'utf8')
+    } catch (err) {
+      throw new ConfigError('rosterFile', `cannot read ${this.config.rosterFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+    try {
+      return parseSignedRoster(text)
+    } catch (err) {
+      throw new ConfigError('rosterFile', `${this.config.rosterFile} is not a signed roster: ${(err as Error).message}`)
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (!this.started) return
+    this.started = false
+    await this.stopQuietly()
+    this.log.info('node stopped')
+  }
+
+  private async stopQuietly (): Promise<void> {
+    this.messaging?.stop()
+    this.client?.close()
+    try { await this.libp2p?.stop() } catch { /* already stopping */ }
+    await this.store.close().catch(() => {})
+  }
+
+  /** Publishes the current roster on gossip (after the operator applied a new version). */
+  async announceRoster (): Promise<void> {
+    if (this.rosterSync === undefined) throw new NotRunningError()
+    await this.rosterSync.announce()
+  }
+
+  status (): NodeStatus {
+    const libp2p = this.libp2p
+    const peers = libp2p?.getPeers().map((p) => p.toString()) ?? []
+    const roster = this.roster.current
+    return {
+      country: this.config.country,
+      federationId: this.config.federationId,
+      peerId: this.identity.peerId,
+      running: this.started,
+      rosterVersion: roster.version,
+      members: roster.size,
+      connectedMembers: peers.map((p) => roster.memberByPeerId(p)?.country).filter((c): c is string => c !== undefined).sort(),
+      peers: peers.length,
+      outboxDepth: this.started ? this.messaging.outboxDepth() : 0,
+      evidenceEntries: this.evidence.length,
+      listen: libp2p?.getMultiaddrs().map((a) => a.toString()) ?? []
+    }
+  }
+
+  async verifyEvidence (): Promise<EvidenceReport> {
+    return await verifyEvidence(this.evidence.entries(), { crypto: this.crypto, keys: this.roster.historicKeys(), federationId: this.config.federationId })
+  }
+}
+
+export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<ImiNode> {
+  return new ImiNode(config, overrides)
+}

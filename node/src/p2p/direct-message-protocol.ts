@@ -1,0 +1,153 @@
+/**
+ * /imi/<fed>/dm/1.0.0: length-prefixed request/reply frames, many per stream.
+ * A sender keeps one stream per peer and pipelines requests on it; the receiver handles
+ * them concurrently (so they share storage batches) and answers in order. Opening a
+ * stream per message would cost a protocol negotiation each time.
+ */
+import { lpStream } from '@libp2p/utils'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { MAX_WIRE_BYTES, decodeWire, protocolId, ImiError, type WireEnvelope } from '@imi/protocol'
+import type { Logger } from '../services/logger.js'
+
+export const DM_PROTOCOL_NAME = 'dm'
+/** Requests a receiver works on at once per stream; further frames wait to be read. */
+const SERVER_PIPELINE = 64
+
+export interface DirectMessageHandler {
+  /** Returns the reply frame for one request frame from an authenticated peer. */
+  receiveFrame(wire: WireEnvelope, remotePeerId: string): Promise<Uint8Array>
+  /** Encodes a refusal for a frame that could not even be decoded. */
+  refuse(code: string, message: string): Uint8Array
+}
+
+export async function handleDirectMessages (libp2p: Libp2p, federationId: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+  await libp2p.handle(protocolId(federationId, DM_PROTOCOL_NAME), (stream: Stream, connection: Connection) => {
+    serve(stream, connection.remotePeer.toString(), handler, log).catch((err: unknown) => {
+      log.debug('direct message stream ended', { peer: connection.remotePeer.toString(), error: (err as Error).name })
+      stream.abort(err as Error)
+    })
+  }, { maxInboundStreams: 8, runOnLimitedConnection: false })
+}
+
+async function serve (stream: Stream, peer: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+  const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES })
+  const replies: Array<Promise<Uint8Array>> = []
+  let writer: Promise<void> = Promise.resolve()
+  for (;;) {
+    let frame: Uint8Array
+    try {
+      frame = (await lp.read()).subarray()
+    } catch {
+      break
+    }
+    const reply = answer(frame, peer, handler)
+    replies.push(reply)
+    // Replies go out in request order: the client matches them first-in, first-out.
+    writer = writer.then(async () => { await lp.write(await reply) }).finally(() => { void replies.shift() })
+    if (replies.length >= SERVER_PIPELINE) await writer
+  }
+  await writer
+  log.debug('direct message stream closed', { peer })
+  await stream.close().catch(() => {})
+}
+
+async function answer (frame: Uint8Array, peer: string, handler: DirectMessageHandler): Promise<Uint8Array> {
+  let wire: WireEnvelope
+  try {
+    wire = decodeWire(frame)
+  } catch (err) {
+    return err instanceof ImiError ? handler.refuse(err.code, err.message) : handler.refuse('ERR_ENVELOPE_ENCODING', 'undecodable frame')
+  }
+  return await handler.receiveFrame(wire, peer)
+}
+
+interface Waiting { resolve: (b: Uint8Array) => void, reject: (e: unknown) => void }
+
+/** One long-lived stream to one peer, with requests answered in order. */
+class Channel {
+  readonly waiting: Waiting[] = []
+  private writes: Promise<void> = Promise.resolve()
+  private readonly lp: ReturnType<typeof lpStream>
+  closed = false
+
+  constructor (private readonly stream: Stream, private readonly onClose: () => void) {
+    this.lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES })
+    void this.readLoop()
+  }
+
+  async request (frame: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
+    if (this.closed) throw new Error('channel closed')
+    const reply = new Promise<Uint8Array>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
+    this.writes = this.writes.then(async () => { await this.lp.write(frame, { signal }) })
+    this.writes.catch((err: unknown) => { this.fail(err) })
+    const onAbort = (): void => { this.fail(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+    try {
+      return await reply
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private async readLoop (): Promise<void> {
+    try {
+      while (!this.closed) {
+        const frame = (await this.lp.read()).subarray()
+        const next = this.waiting.shift()
+        if (next === undefined) throw new Error('unsolicited reply')
+        next.resolve(frame)
+      }
+    } catch (err) {
+      this.fail(err)
+    }
+  }
+
+  /** A lost or late reply would misalign every later one: drop the whole stream. */
+  fail (err: unknown): void {
+    if (this.closed) return
+    this.closed = true
+    this.onClose()
+    for (const w of this.waiting.splice(0)) w.reject(err)
+    this.stream.abort(err instanceof Error ? err : new Error(String(err)))
+  }
+
+  close (): void {
+    if (this.closed) return
+    this.closed = true
+    this.onClose()
+    for (const w of this.waiting.splice(0)) w.reject(new Error('channel closed'))
+    void this.stream.close().catch(() => {})
+  }
+}
+
+/** The client side, as the DirectTransport that messaging uses. */
+export class DirectMessageClient {
+  private readonly channels = new Map<string, Promise<Channel>>()
+  private readonly protocol: string
+
+  constructor (private readonly libp2p: Libp2p, federationId: string) {
+    this.protocol = protocolId(federationId, DM_PROTOCOL_NAME)
+  }
+
+  async request (peerId: string, frame: Uint8Array, options: { signal: AbortSignal }): Promise<Uint8Array> {
+    const channel = await this.channel(peerId, options.signal)
+    return await channel.request(frame, options.signal)
+  }
+
+  private async channel (peerId: string, signal: AbortSignal): Promise<Channel> {
+    let pending = this.channels.get(peerId)
+    if (pending === undefined) {
+      pending = this.libp2p.dialProtocol(peerIdFromString(peerId), this.protocol, { signal })
+        .then((stream) => new Channel(stream, () => { this.channels.delete(peerId) }))
+      pending.catch(() => { this.channels.delete(peerId) })
+      this.channels.set(peerId, pending)
+    }
+    return await pending
+  }
+
+  close (): void {
+    for (const c of this.channels.values()) c.then((ch) => { ch.close() }, () => {})
+    this.channels.clear()
+  }
+}

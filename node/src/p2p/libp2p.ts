@@ -1,0 +1,74 @@
+/**
+ * The one place libp2p is assembled, for member nodes and bootstrap nodes alike.
+ * Every protocol id carries the federation id, so a training federation's nodes and a
+ * production federation's nodes cannot even complete a protocol negotiation.
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@libp2p/yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { bootstrap } from '@libp2p/bootstrap'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { gossipsub } from '@libp2p/gossipsub'
+import type { PrivateKey, PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import { protocolId } from '@imi/protocol'
+
+export interface P2PInit {
+  readonly privateKey: PrivateKey
+  readonly federationId: string
+  readonly listen: readonly string[]
+  readonly announce?: readonly string[]
+  readonly bootstrap: readonly string[]
+  readonly datastore?: Datastore
+  /** Every member on one host (demo, tests, simulations): relax per-host limits. */
+  readonly singleHost: boolean
+  /** Only roster members and bootstrap nodes may connect at all. */
+  readonly admits: (peerId: string) => boolean
+}
+
+export type ImiLibp2p = Libp2p<{ dht: KadDHT, pubsub: ReturnType<ReturnType<typeof gossipsub>>, identify: unknown, ping: unknown }>
+
+export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
+  const deny = (peerId: PeerId): boolean => !init.admits(peerId.toString())
+  return await createLibp2p({
+    // Started by the caller, once every protocol handler is registered.
+    start: false,
+    privateKey: init.privateKey,
+    ...(init.datastore !== undefined && { datastore: init.datastore }),
+    addresses: { listen: [...init.listen], ...(init.announce !== undefined && init.announce.length > 0 && { announce: [...init.announce] }) },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: [...init.bootstrap], timeout: 100 })] : [],
+    connectionGater: {
+      denyDialPeer: deny,
+      denyInboundEncryptedConnection: deny,
+      denyOutboundEncryptedConnection: deny,
+      // Loopback and private addresses are how members of a national network or a
+      // single-host federation reach each other: the gater decides by identity instead.
+      denyDialMultiaddr: () => false
+    },
+    connectionManager: {
+      maxConnections: 300,
+      // libp2p's default (5 a second per host) starves a federation started on one host.
+      ...(init.singleHost && { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1000 })
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: protocolId(init.federationId, 'kad'),
+        clientMode: false,
+        peerInfoMapper: init.singleHost ? passthroughMapper : removePrivateAddressesMapper
+      }),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        emitSelf: false,
+        ...(init.singleHost && { scoreParams: { IPColocationFactorWeight: 0 } })
+      })
+    }
+  }) as unknown as ImiLibp2p
+}

@@ -1,0 +1,36 @@
+/**
+ * Walks the evidence log from the first entry: recomputes every hash, checks every
+ * link, and verifies every envelope and receipt signature against the roster chain.
+ * Reports the first broken link, which is where an investigation starts.
+ */
+import { ImiError, verifyEnvelope, type CryptoSuite, type KeyResolver } from '@imi/protocol'
+import { EvidenceLog, type EvidenceEntry } from '../storage/index.js'
+
+export interface EvidenceReport {
+  readonly ok: boolean
+  readonly entries: number
+  readonly firstBroken?: { readonly seq: number, readonly reason: string }
+}
+
+export async function verifyEvidence (entries: AsyncIterable<EvidenceEntry>, ctx: { crypto: CryptoSuite, keys: KeyResolver, federationId: string }): Promise<EvidenceReport> {
+  let expectedSeq = 0
+  let prev = 'A'.repeat(43)
+  const broken = (seq: number, reason: string): EvidenceReport => ({ ok: false, entries: expectedSeq, firstBroken: { seq, reason } })
+  for await (const entry of entries) {
+    if (entry.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`)
+    if (entry.prev !== prev) return broken(entry.seq, 'does not link to the previous entry')
+    const { hash, ...rest } = entry
+    if (EvidenceLog.hashOf(rest, ctx.crypto) !== hash) return broken(entry.seq, 'content does not match its hash')
+    if (entry.type !== 'roster') {
+      try {
+        // Evidence is judged by the keys valid when it was signed, however old it is.
+        verifyEnvelope(entry.jws, { federationId: ctx.federationId, keys: ctx.keys, crypto: ctx.crypto, now: entry.at, maxAgeMs: Number.MAX_SAFE_INTEGER })
+      } catch (err) {
+        return broken(entry.seq, `signature check failed: ${err instanceof ImiError ? err.code : 'error'}`)
+      }
+    }
+    prev = hash
+    expectedSeq++
+  }
+  return { ok: true, entries: expectedSeq }
+}

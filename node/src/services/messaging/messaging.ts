@@ -1,0 +1,213 @@
+/**
+ * Direct messages between member-state nodes. The sender writes each message to a
+ * durable outbox before sending; the receiver validates everything before it stores,
+ * then answers with a signed receipt; the sender stores the receipt and only then
+ * forgets the outbox entry. A duplicate gets the stored receipt, never a second copy.
+ */
+import {
+  DIRECT_MESSAGE_KINDS, DuplicateMessageError, REPLY_KINDS, RECEIPT_KIND, ReceiptMismatchError, WrongSenderPeerError,
+  checkReceipt, decodeReply, encodeReply, encodeWire, receiptBodyFor, signEnvelope, verifyEnvelope,
+  ImiError, type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
+} from '@imi/protocol'
+import type { Clock } from '../../clock.js'
+import { InvalidRequestError, NotFoundError } from '../../errors.js'
+import { Bucket, type EvidenceLog, type Store } from '../../storage/index.js'
+import type { Logger } from '../logger.js'
+import type { RosterService } from '../roster-service.js'
+import { OutboxScheduler, type OutboxInit } from './outbox.js'
+import type { MessageView, OutboxEntry, ReceivedRecord, SentRecord } from './records.js'
+import type { DirectTransport } from './transport.js'
+
+export interface MessagingComponents {
+  readonly store: Store
+  readonly evidence: EvidenceLog
+  readonly roster: RosterService
+  readonly crypto: CryptoSuite
+  readonly clock: Clock
+  readonly country: string
+  readonly signer: Signer
+  readonly transport: DirectTransport
+  readonly randomBytes: (n: number) => Uint8Array
+  readonly logger: Logger
+}
+
+export interface MessagingInit extends OutboxInit {
+  readonly federationId: string
+}
+
+export interface SendRequest {
+  readonly kind: string
+  readonly to: string
+  readonly body: Json
+  readonly personalData?: Json
+  readonly fromAuthority?: string
+  readonly toAuthority?: string
+}
+
+export class Messaging extends EventTarget {
+  private readonly outbox: OutboxScheduler
+  /** Deliveries of the same id being processed right now: they share one outcome. */
+  private readonly inflight = new Map<string, Promise<string>>()
+
+  constructor (private readonly components: MessagingComponents, private readonly init: MessagingInit) {
+    super()
+    this.outbox = new OutboxScheduler({
+      store: components.store, clock: components.clock, logger: components.logger.child('outbox'),
+      randomBytes: components.randomBytes, deliver: async (entry, signal) => { await this.deliver(entry, signal) }
+    }, init)
+  }
+
+  async start (): Promise<void> { await this.outbox.start() }
+  stop (): void { this.outbox.stop() }
+
+  /** A peer came (back) online: retry what it is owed now instead of after the backoff. */
+  peerConnected (peerId: string): void {
+    const member = this.components.roster.current.memberByPeerId(peerId)
+    if (member !== undefined) this.outbox.wake(member.country)
+  }
+
+  outboxDepth (): number { return this.outbox.depth() }
+  outboxSummary (): ReturnType<OutboxScheduler['summary']> { return this.outbox.summary() }
+
+  async send (request: SendRequest): Promise<SentRecord> {
+    const { country, roster } = { country: this.components.country, roster: this.components.roster.current }
+    if (request.to === country) throw new InvalidRequestError('a node does not send direct messages to itself')
+    if (roster.member(request.to) === undefined) throw new InvalidRequestError(`${request.to} is not a member of the federation`)
+    const validate = DIRECT_MESSAGE_KINDS.get(request.kind)
+    if (validate === undefined) throw new InvalidRequestError(`unknown message kind ${request.kind}`)
+    validate(request.body)
+    const draft: EnvelopeDraft = {
+      kind: request.kind, from: country, to: [request.to], body: request.body,
+      ...(request.personalData !== undefined && { personalData: request.personalData }),
+      ...(request.fromAuthority !== undefined && { fromAuthority: request.fromAuthority }),
+      ...(request.toAuthority !== undefined && { toAuthority: request.toAuthority })
+    }
+    const env = signEnvelope(draft, this.signContext())
+    const record: SentRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest }
+    const entry: OutboxEntry = { id: env.hdr.id, to: request.to, queuedAt: this.components.clock.now(), attempts: 0 }
+    await this.components.store.commit([
+      { type: 'put', bucket: Bucket.sent, key: record.id, value: record },
+      { type: 'put', bucket: Bucket.outbox, key: record.id, value: entry },
+      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
+    ], this.components.evidence.append([{ type: 'sent', ref: record.id, jws: env.jws }]))
+    this.outbox.enqueue(entry)
+    return record
+  }
+
+  /** Handles one inbound frame from an authenticated peer; returns the reply frame. */
+  async receiveFrame (wire: WireEnvelope, remotePeerId: string): Promise<Uint8Array> {
+    try {
+      return encodeReply({ receipt: await this.receive(wire, remotePeerId) })
+    } catch (err) {
+      const code = err instanceof ImiError ? err.code : 'ERR_INTERNAL'
+      this.components.logger.warn('direct message refused', { code, peer: remotePeerId })
+      this.dispatchEvent(new CustomEvent('rejected', { detail: { code } }))
+      return encodeReply({ error: { code, message: err instanceof ImiError ? err.message : 'internal error' } })
+    }
+  }
+
+  /** Validates, stores and acknowledges; returns the receipt JWS. */
+  async receive (wire: WireEnvelope, remotePeerId: string): Promise<string> {
+    const env = verifyEnvelope(wire.jws, {
+      federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
+      now: this.components.clock.now(), recipient: this.components.country, bodies: DIRECT_MESSAGE_KINDS
+    }, wire.pd)
+    if (env.hdr.to.length !== 1) throw new InvalidRequestError('a direct message has exactly one recipient')
+    // The connection proved the peer's identity; the roster says which peer speaks for a country.
+    if (this.components.roster.current.member(env.hdr.from)?.peerId !== remotePeerId) {
+      throw new WrongSenderPeerError(`peer ${remotePeerId} does not speak for ${env.hdr.from}`)
+    }
+    const running = this.inflight.get(env.hdr.id)
+    if (running !== undefined) return await this.sameAs(running, env)
+    const work = this.store(env)
+    this.inflight.set(env.hdr.id, work)
+    try {
+      return await work
+    } finally {
+      this.inflight.delete(env.hdr.id)
+    }
+  }
+
+  private async sameAs (running: Promise<string>, env: VerifiedEnvelope): Promise<string> {
+    const receipt = await running
+    const stored = await this.components.store.get<ReceivedRecord>(Bucket.received, env.hdr.id)
+    if (stored?.digest !== env.digest) throw new DuplicateMessageError(`id ${env.hdr.id} was used for another message`)
+    return receipt
+  }
+
+  private async store (env: VerifiedEnvelope): Promise<string> {
+    const existing = await this.components.store.get<ReceivedRecord>(Bucket.received, env.hdr.id)
+    if (existing !== undefined) {
+      if (existing.digest !== env.digest) throw new DuplicateMessageError(`id ${env.hdr.id} was used for another message`)
+      return existing.receipt
+    }
+    const receipt = signEnvelope({ kind: RECEIPT_KIND, from: this.components.country, to: [env.hdr.from], body: receiptBodyFor(env) }, this.signContext())
+    const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
+    await this.components.store.commit([
+      { type: 'put', bucket: Bucket.received, key: record.id, value: record },
+      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
+    ], this.components.evidence.append([
+      { type: 'received', ref: record.id, jws: env.jws },
+      { type: 'receipt-issued', ref: record.id, jws: receipt.jws }
+    ]))
+    this.dispatchEvent(new CustomEvent('received', { detail: { id: record.id, kind: env.hdr.kind, from: env.hdr.from } }))
+    return receipt.jws
+  }
+
+  /** One delivery attempt; throws to make the scheduler back off. */
+  private async deliver (entry: OutboxEntry, signal: AbortSignal): Promise<void> {
+    const sent = await this.components.store.get<SentRecord>(Bucket.sent, entry.id)
+    if (sent === undefined) throw new NotFoundError(`outbox names unknown message ${entry.id}`)
+    const peer = this.components.roster.current.member(entry.to)
+    if (peer === undefined) throw new InvalidRequestError(`${entry.to} left the federation`)
+    const pd = await this.components.store.get<WireEnvelope['pd']>(Bucket.personalData, entry.id)
+    const frame = encodeWire(pd === undefined ? { jws: sent.jws } : { jws: sent.jws, pd })
+    const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
+    if ('error' in reply) throw new ImiError(reply.error.code, `${entry.to} refused: ${reply.error.message}`)
+    const receipt = verifyEnvelope(reply.receipt, {
+      federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
+      now: this.components.clock.now(), recipient: this.components.country, bodies: REPLY_KINDS
+    })
+    checkReceipt(receipt, sent)
+    if (receipt.hdr.from !== entry.to) throw new ReceiptMismatchError('receipt signed by another member')
+    const receiptAt = this.components.clock.now()
+    await this.components.store.commit([
+      { type: 'put', bucket: Bucket.sent, key: sent.id, value: { ...sent, receipt: receipt.jws, receiptAt } },
+      { type: 'del', bucket: Bucket.outbox, key: sent.id }
+    ], this.components.evidence.append([{ type: 'receipt-received', ref: sent.id, jws: receipt.jws }]))
+    this.dispatchEvent(new CustomEvent('delivered', { detail: { id: sent.id, to: entry.to, latencyMs: receiptAt - sent.hdr.created } }))
+  }
+
+  async view (id: string): Promise<MessageView> {
+    const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
+    if (sent !== undefined) return this.viewOf(sent, 'sent', sent.receipt !== undefined ? 'delivered' : 'pending', sent.receiptAt)
+    const received = await this.components.store.get<ReceivedRecord>(Bucket.received, id)
+    if (received !== undefined) return this.viewOf(received, 'received', 'delivered', received.receivedAt)
+    throw new NotFoundError(`no message ${id}`)
+  }
+
+  async list (direction: 'sent' | 'received', limit = 50): Promise<MessageView[]> {
+    const out: MessageView[] = []
+    const bucket = direction === 'sent' ? Bucket.sent : Bucket.received
+    for await (const [, rec] of this.components.store.entries<SentRecord | ReceivedRecord>(bucket, { limit })) {
+      const status = direction === 'received' || rec.receipt !== undefined ? 'delivered' : 'pending'
+      out.push(this.viewOf(rec, direction, status, 'receivedAt' in rec ? rec.receivedAt : rec.receiptAt))
+    }
+    return out.sort((a, b) => b.created - a.created)
+  }
+
+  private viewOf (rec: SentRecord | ReceivedRecord, direction: 'sent' | 'received', status: 'pending' | 'delivered', at?: number): MessageView {
+    const body = JSON.parse(Buffer.from(rec.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { body: unknown }
+    return {
+      id: rec.id, direction, kind: rec.hdr.kind, from: rec.hdr.from, to: rec.hdr.to, created: rec.hdr.created, status,
+      ...(at !== undefined && { receiptAt: at }), body: body.body
+    }
+  }
+
+  private signContext () {
+    return {
+      federationId: this.init.federationId, signer: this.components.signer, crypto: this.components.crypto,
+      now: this.components.clock.now(), randomBytes: this.components.randomBytes
+    }
+  }
+}

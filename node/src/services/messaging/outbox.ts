@@ -1,0 +1,147 @@
+/**
+ * Delivers outbox entries, per peer, with capped exponential backoff and jitter.
+ * Each peer has its own queue, so one offline member never delays the others; a peer
+ * that reconnects is retried at once. Entries survive restarts: they live in the store.
+ */
+import type { Clock } from '../../clock.js'
+import { Bucket, type Store } from '../../storage/index.js'
+import type { Logger } from '../logger.js'
+import type { OutboxEntry } from './records.js'
+
+export interface OutboxInit {
+  /** First retry delay after a failure. Default 1 s. */
+  readonly retryInitialMs?: number
+  /** Longest wait between retries. Default 5 min. */
+  readonly retryMaxMs?: number
+  /** Deliveries in flight to one peer at once (pipelined on one stream). Default 64. */
+  readonly maxInFlightPerPeer?: number
+  /** Time allowed for one delivery attempt. Default 10 s. */
+  readonly attemptTimeoutMs?: number
+}
+
+interface OutboxComponents {
+  readonly store: Store
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly randomBytes: (n: number) => Uint8Array
+  readonly deliver: (entry: OutboxEntry, signal: AbortSignal) => Promise<void>
+}
+
+interface PeerQueue {
+  readonly pending: Map<string, OutboxEntry>
+  /** Ids with an attempt under way. */
+  readonly busy: Set<string>
+  failures: number
+  cancelTimer?: () => void
+  retryAt?: number
+}
+
+export class OutboxScheduler {
+  private readonly peers = new Map<string, PeerQueue>()
+  private readonly initialMs: number
+  private readonly maxMs: number
+  private readonly window: number
+  private readonly timeoutMs: number
+  private controller = new AbortController()
+  private running = false
+
+  constructor (private readonly components: OutboxComponents, init: OutboxInit = {}) {
+    this.initialMs = init.retryInitialMs ?? 1000
+    this.maxMs = init.retryMaxMs ?? 5 * 60_000
+    this.window = init.maxInFlightPerPeer ?? 64
+    this.timeoutMs = init.attemptTimeoutMs ?? 10_000
+  }
+
+  async start (): Promise<void> {
+    if (this.running) return
+    this.running = true
+    this.controller = new AbortController()
+    for await (const [, entry] of this.components.store.entries<OutboxEntry>(Bucket.outbox)) this.add(entry)
+    for (const country of this.peers.keys()) this.pump(country)
+  }
+
+  stop (): void {
+    this.running = false
+    this.controller.abort()
+    for (const q of this.peers.values()) { q.cancelTimer?.(); q.busy.clear() }
+  }
+
+  enqueue (entry: OutboxEntry): void {
+    this.add(entry)
+    this.pump(entry.to)
+  }
+
+  /** Called when a peer connects: forget the backoff and try now. */
+  wake (country: string): void {
+    const q = this.peers.get(country)
+    if (q === undefined || q.pending.size === 0) return
+    q.cancelTimer?.()
+    delete q.cancelTimer
+    delete q.retryAt
+    q.failures = 0
+    this.pump(country)
+  }
+
+  depth (): number {
+    let n = 0
+    for (const q of this.peers.values()) n += q.pending.size
+    return n
+  }
+
+  summary (): Array<{ country: string, pending: number, failures: number, retryAt?: number, oldestQueuedAt?: number }> {
+    return [...this.peers.entries()].filter(([, q]) => q.pending.size > 0).map(([country, q]) => ({
+      country, pending: q.pending.size, failures: q.failures,
+      ...(q.retryAt !== undefined && { retryAt: q.retryAt }),
+      oldestQueuedAt: Math.min(...[...q.pending.values()].map((e) => e.queuedAt))
+    }))
+  }
+
+  private add (entry: OutboxEntry): void {
+    let q = this.peers.get(entry.to)
+    if (q === undefined) {
+      q = { pending: new Map(), busy: new Set(), failures: 0 }
+      this.peers.set(entry.to, q)
+    }
+    q.pending.set(entry.id, entry)
+  }
+
+  private pump (country: string): void {
+    const q = this.peers.get(country)
+    if (!this.running || q === undefined || q.retryAt !== undefined) return
+    for (const entry of q.pending.values()) {
+      if (q.busy.size >= this.window) break
+      if (!q.busy.has(entry.id)) this.attempt(country, q, entry)
+    }
+  }
+
+  private attempt (country: string, q: PeerQueue, entry: OutboxEntry): void {
+    q.busy.add(entry.id)
+    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.timeoutMs)])
+    this.components.deliver(entry, signal).then(() => {
+      q.pending.delete(entry.id)
+      q.failures = 0
+    }, (err: unknown) => {
+      if (this.running) this.backoff(country, q, err)
+    }).finally(() => {
+      q.busy.delete(entry.id)
+      this.pump(country)
+    })
+  }
+
+  private backoff (country: string, q: PeerQueue, err: unknown): void {
+    if (q.retryAt !== undefined) return
+    q.failures++
+    const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(q.failures - 1, 30))
+    // Jitter between half and all of the ceiling, so restarted peers are not hit in step.
+    const jitter = (this.components.randomBytes(1)[0]! / 255) * 0.5 + 0.5
+    const delay = Math.round(ceiling * jitter)
+    q.retryAt = this.components.clock.now() + delay
+    const code = (err as { code?: string }).code ?? (err as Error).name
+    this.components.logger.debug('delivery failed, backing off', { peer: country, code, failures: q.failures, delayMs: delay })
+    q.cancelTimer = this.components.clock.setTimeout(() => {
+      delete q.retryAt
+      delete q.cancelTimer
+      this.pump(country)
+    }, delay)
+  }
+}

@@ -1,0 +1,44 @@
+import type { EnvelopeHeader } from '@imi/protocol'
+
+/** A message this node signed. Kept after delivery, with the receipt, as evidence. */
+export interface SentRecord {
+  readonly id: string
+  readonly hdr: EnvelopeHeader
+  readonly jws: string
+  readonly digest: string
+  readonly receipt?: string
+  readonly receiptAt?: number
+}
+
+/** A delivery still owed. Removed in the same batch that stores the receipt. */
+export interface OutboxEntry {
+  readonly id: string
+  readonly to: string
+  readonly queuedAt: number
+  readonly attempts: number
+  readonly lastError?: string
+}
+
+/** A message this node accepted, and the receipt it answered with. */
+export interface ReceivedRecord {
+  readonly id: string
+  readonly hdr: EnvelopeHeader
+  readonly jws: string
+  readonly digest: string
+  readonly receivedAt: number
+  readonly receipt: string
+}
+
+export type MessageStatus = 'pending' | 'delivered'
+
+export interface MessageView {
+  readonly id: string
+  readonly direction: 'sent' | 'received'
+  readonly kind: string
+  readonly from: string
+  readonly to: readonly string[]
+  readonly created: number
+  readonly status: MessageStatus
+  readonly receiptAt?: number
+  readonly body: unknown
+}

@@ -1,0 +1,84 @@
+/**
+ * Holds the verified roster chain. A new version, from gossip, a peer or the operator,
+ * is applied only if it follows the current one and carries the quorum.
+ */
+import {
+  RosterVersionError, verifyGenesis, verifyRosterUpdate, type CryptoSuite, type KeyInfo, type KeyResolver,
+  type Roster, type SignedRoster
+} from '@imi/protocol'
+import { Bucket, seqKey, type EvidenceLog, type Store } from '../storage/index.js'
+import type { Logger } from './logger.js'
+
+export interface RosterServiceComponents {
+  readonly store: Store
+  readonly crypto: CryptoSuite
+  readonly evidence: EvidenceLog
+  readonly logger: Logger
+}
+
+export class RosterService extends EventTarget {
+  private chain: Roster[] = []
+
+  constructor (private readonly components: RosterServiceComponents, private readonly init: { federationId: string }) { super() }
+
+  /** Loads the stored chain; on first start, verifies and stores the genesis. */
+  async load (genesis: SignedRoster): Promise<void> {
+    const stored: SignedRoster[] = []
+    for await (const [, signed] of this.components.store.entries<SignedRoster>(Bucket.roster)) stored.push(signed)
+    const [first, ...rest] = stored.length > 0 ? stored : [genesis]
+    let roster = verifyGenesis(first!, this.components.crypto, this.init.federationId)
+    this.chain = [roster]
+    for (const next of rest) {
+      roster = verifyRosterUpdate(roster, next, this.components.crypto)
+      this.chain.push(roster)
+    }
+    if (stored.length === 0) await this.persist(roster)
+  }
+
+  get current (): Roster {
+    const r = this.chain[this.chain.length - 1]
+    if (r === undefined) throw new Error('roster not loaded')
+    return r
+  }
+
+  /** Versions newer than `version`, oldest first: what a lagging peer needs. */
+  after (version: number, max = 16): SignedRoster[] {
+    return this.chain.filter((r) => r.version > version).slice(0, max).map((r) => r.signed)
+  }
+
+  /**
+   * Keys of every version, newest first: evidence signed under a key that has since
+   * been rotated out, or by a member that left, still verifies.
+   */
+  historicKeys (): KeyResolver {
+    const chain = [...this.chain].reverse()
+    return { key: (kid: string): KeyInfo | undefined => { for (const r of chain) { const k = r.key(kid); if (k !== undefined) return k } return undefined } }
+  }
+
+  /** Applies newer versions in order; returns how many were applied. */
+  async offer (versions: readonly SignedRoster[]): Promise<number> {
+    let applied = 0
+    for (const signed of versions) {
+      try {
+        const next = verifyRosterUpdate(this.current, signed, this.components.crypto)
+        await this.persist(next)
+        this.chain.push(next)
+        applied++
+        this.components.logger.info('roster applied', { version: next.version, members: next.size })
+        this.dispatchEvent(new CustomEvent('change', { detail: next }))
+      } catch (err) {
+        if (err instanceof RosterVersionError) continue
+        throw err
+      }
+    }
+    return applied
+  }
+
+  private async persist (roster: Roster): Promise<void> {
+    const json = JSON.stringify(roster.signed)
+    await this.components.store.commit(
+      [{ type: 'put', bucket: Bucket.roster, key: seqKey(roster.version), value: roster.signed }],
+      this.components.evidence.append([{ type: 'roster', ref: `v${roster.version}`, jws: json }])
+    )
+  }
+}

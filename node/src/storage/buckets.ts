@@ -1,0 +1,27 @@
+/**
+ * Every sublevel name, in one place. Buckets are siblings, never nested, so an
+ * iterator over one can never run into another's keys.
+ */
+export const Bucket = {
+  meta: 'meta',
+  /** Pending deliveries: message id -> retry state. Removed when the receipt is stored. */
+  outbox: 'outbox',
+  /** Envelopes this node signed and sent, with their receipts once they arrive. */
+  sent: 'sent',
+  /** Envelopes this node accepted, with the receipt it issued. */
+  received: 'received',
+  /** Personal-data sidecars, kept apart so erasure is one delete and leaves evidence intact. */
+  personalData: 'personal-data',
+  /** Hash-chained log of every envelope and receipt sent or received. */
+  evidence: 'evidence',
+  /** Every verified roster version, by version number. */
+  roster: 'roster',
+  /** libp2p's own datastore (peer store, DHT records). */
+  libp2p: 'libp2p'
+} as const
+export type BucketName = typeof Bucket[keyof typeof Bucket]
+
+/** Fixed-width keys so that lexicographic order is numeric order. */
+export function seqKey (n: number): string {
+  return n.toString(16).padStart(12, '0')
+}
