@@ -1,0 +1,134 @@
+/**
+ * Faults that a national node must survive: a receiver that is offline, and a node
+ * killed with SIGKILL in the middle of a burst. Nothing accepted is lost, nothing is
+ * stored twice.
+ */
+import { expect } from 'chai'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { saveIdentity } from '../../src/index.js'
+import { Bucket, Store, type EvidenceEntry } from '../../src/storage/index.js'
+import type { ReceivedRecord } from '../../src/services/messaging/records.js'
+import { TEST_FED, eventually, makeFederation, type TestFederation } from '../fixtures/federation.js'
+
+const CHILD = join(import.meta.dirname, '../fixtures/child-node.ts')
+
+interface Child { proc: ChildProcess, lines: string[], ready: Promise<void>, exited: Promise<number | null> }
+
+function startChild (setupFile: string, args: string[] = []): Child {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, setupFile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const lines: string[] = []
+  let onReady: () => void = () => {}
+  const ready = new Promise<void>((resolve) => { onReady = resolve })
+  createInterface({ input: proc.stdout! }).on('line', (line) => { lines.push(line); if (line === 'ready') onReady() })
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => { resolve(code) }))
+  return { proc, lines, ready, exited }
+}
+
+async function childSetup (fed: TestFederation, country: string): Promise<string> {
+  const m = fed.member(country)
+  const keyFile = join(fed.dir, `${country}.key`)
+  await saveIdentity(keyFile, m.identity).catch(() => {})
+  const file = join(fed.dir, `${country}-setup.json`)
+  await writeFile(file, JSON.stringify({ country, dir: fed.dir, dataDir: m.dataDir, keyFile, port: m.port, federationId: TEST_FED, roster: JSON.stringify(fed.genesis) }))
+  return file
+}
+
+/** Ids in the received bucket, and ids of `received` evidence entries (one each, or a duplicate slipped in). */
+async function receivedIds (dataDir: string): Promise<string[]> {
+  const store = new Store(dataDir)
+  await store.open()
+  try {
+    return await idsIn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+async function idsIn (store: Store): Promise<string[]> {
+  const ids: string[] = []
+  for await (const [, r] of store.entries<ReceivedRecord>(Bucket.received)) ids.push(r.id)
+  const evidence: string[] = []
+  for await (const [, e] of store.entries<EvidenceEntry>(Bucket.evidence)) if (e.type === 'received') evidence.push(e.ref)
+  expect(evidence.length, 'one evidence entry per received message').to.equal(ids.length)
+  expect(new Set(evidence)).to.deep.equal(new Set(ids))
+  return ids
+}
+
+describe('delivery under faults (real nodes, real processes)', function () {
+  this.timeout(120_000)
+  let fed: TestFederation
+  const children: Child[] = []
+
+  beforeEach(async () => { fed = await makeFederation(['CZ', 'PL', 'RO']) })
+  afterEach(async () => {
+    for (const c of children.splice(0)) c.proc.kill('SIGKILL')
+    await fed.close()
+  })
+
+  it('delivers to a receiver that was offline, exactly once, when it comes back', async () => {
+    const cz = await fed.start('CZ')
+    const ids: string[] = []
+    for (let i = 0; i < 20; i++) ids.push((await cz.messaging.send({ kind: 'note', to: 'RO', body: { text: `while you were away ${i}` } })).id)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(cz.messaging.outboxDepth()).to.equal(20)
+    // The sender restarts while the receiver is still away: the outbox survives.
+    await fed.stop('CZ')
+    const cz2 = await fed.start('CZ')
+    expect(cz2.messaging.outboxDepth()).to.equal(20)
+    await fed.start('RO')
+    await eventually(() => cz2.messaging.outboxDepth() === 0, 20_000, 'outbox to drain')
+    await fed.stop('RO')
+    expect((await receivedIds(fed.member('RO').dataDir)).sort()).to.deep.equal([...ids].sort())
+  })
+
+  it('loses nothing and duplicates nothing when the receiver is killed mid-burst', async () => {
+    const setup = await childSetup(fed, 'PL')
+    let pl = startChild(setup)
+    children.push(pl)
+    await pl.ready
+    const cz = await fed.start('CZ')
+    const ids: string[] = []
+    const burst = (async () => {
+      for (let i = 0; i < 400; i++) ids.push((await cz.messaging.send({ kind: 'note', to: 'PL', body: { text: `burst ${i}` } })).id)
+    })()
+    // Kill the receiver at a random moment while receipts are flowing.
+    await eventually(async () => ids.length > 50 + Math.floor(Math.random() * 200), 20_000, 'burst under way')
+    pl.proc.kill('SIGKILL')
+    await pl.exited
+    await burst
+    pl = startChild(setup)
+    children.push(pl)
+    await pl.ready
+    await eventually(() => cz.messaging.outboxDepth() === 0, 60_000, 'outbox to drain')
+    pl.proc.kill('SIGTERM')
+    await pl.exited
+    const received = await receivedIds(fed.member('PL').dataDir)
+    expect(received.length).to.equal(400)
+    expect(new Set(received)).to.deep.equal(new Set(ids))
+    expect((await cz.verifyEvidence()).ok).to.equal(true)
+  })
+
+  it('delivers every message the sender acknowledged when the sender is killed mid-burst', async () => {
+    await fed.start('PL')
+    const setup = await childSetup(fed, 'CZ')
+    let cz = startChild(setup, ['send', 'PL', '500'])
+    children.push(cz)
+    await eventually(() => cz.lines.filter((l) => l.startsWith('sent ')).length > 100 + Math.floor(Math.random() * 200), 30_000, 'burst under way')
+    cz.proc.kill('SIGKILL')
+    await cz.exited
+    const acknowledged = cz.lines.filter((l) => l.startsWith('sent ')).map((l) => l.slice(5))
+    cz = startChild(setup)
+    children.push(cz)
+    await cz.ready
+    const pl = fed.node('PL')
+    await eventually(async () => (await pl.store.count(Bucket.received)) >= acknowledged.length, 60_000, 'every acknowledged message')
+    await new Promise((r) => setTimeout(r, 500))
+    const received = await idsIn(pl.store)
+    // Everything the sender said it had queued arrived; nothing arrived twice.
+    expect(received.filter((id) => acknowledged.includes(id)).length).to.equal(acknowledged.length)
+    expect((await pl.verifyEvidence()).ok).to.equal(true)
+  })
+})
