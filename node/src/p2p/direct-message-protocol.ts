@@ -12,7 +12,7 @@ import type { Logger } from '../services/logger.js'
 
 export const DM_PROTOCOL_NAME = 'dm'
 /** Requests a receiver works on at once per stream; further frames wait to be read. */
-const SERVER_PIPELINE = 64
+const SERVER_PIPELINE = 256
 
 export interface DirectMessageHandler {
   /** Returns the reply frame for one request frame from an authenticated peer. */
@@ -32,8 +32,7 @@ export async function handleDirectMessages (libp2p: Libp2p, federationId: string
 
 async function serve (stream: Stream, peer: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
   const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES })
-  const replies: Array<Promise<Uint8Array>> = []
-  let writer: Promise<void> = Promise.resolve()
+  const out = new OrderedWriter(lp)
   for (;;) {
     let frame: Uint8Array
     try {
@@ -41,15 +40,50 @@ async function serve (stream: Stream, peer: string, handler: DirectMessageHandle
     } catch {
       break
     }
-    const reply = answer(frame, peer, handler)
-    replies.push(reply)
-    // Replies go out in request order: the client matches them first-in, first-out.
-    writer = writer.then(async () => { await lp.write(await reply) }).finally(() => { void replies.shift() })
-    if (replies.length >= SERVER_PIPELINE) await writer
+    out.push(answer(frame, peer, handler))
+    if (out.pending >= SERVER_PIPELINE) await out.drained()
   }
-  await writer
+  await out.drained()
   log.debug('direct message stream closed', { peer })
   await stream.close().catch(() => {})
+}
+
+/**
+ * Writes replies in request order (the client matches them first-in, first-out), and
+ * every reply that is ready goes out in one write: one encryption and one syscall for
+ * many frames under load.
+ */
+class OrderedWriter {
+  private readonly queue: Array<{ done: Promise<void>, value?: Uint8Array }> = []
+  private loop: Promise<void> = Promise.resolve()
+  private looping = false
+
+  constructor (private readonly lp: ReturnType<typeof lpStream>) {}
+
+  get pending (): number { return this.queue.length }
+
+  push (reply: Promise<Uint8Array>): void {
+    const entry: { done: Promise<void>, value?: Uint8Array } = { done: Promise.resolve() }
+    entry.done = reply.then((v) => { entry.value = v })
+    this.queue.push(entry)
+    if (!this.looping) {
+      this.looping = true
+      this.loop = this.run().finally(() => { this.looping = false })
+    }
+  }
+
+  async drained (): Promise<void> {
+    while (this.looping) await this.loop
+  }
+
+  private async run (): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.queue[0]!.done
+      const batch: Uint8Array[] = []
+      while (this.queue[0]?.value !== undefined) batch.push(this.queue.shift()!.value!)
+      await this.lp.writeV(batch)
+    }
+  }
 }
 
 async function answer (frame: Uint8Array, peer: string, handler: DirectMessageHandler): Promise<Uint8Array> {
@@ -67,7 +101,8 @@ interface Waiting { resolve: (b: Uint8Array) => void, reject: (e: unknown) => vo
 /** One long-lived stream to one peer, with requests answered in order. */
 class Channel {
   readonly waiting: Waiting[] = []
-  private writes: Promise<void> = Promise.resolve()
+  private outgoing: Uint8Array[] = []
+  private flushing = false
   private readonly lp: ReturnType<typeof lpStream>
   closed = false
 
@@ -79,14 +114,30 @@ class Channel {
   async request (frame: Uint8Array, signal: AbortSignal): Promise<Uint8Array> {
     if (this.closed) throw new Error('channel closed')
     const reply = new Promise<Uint8Array>((resolve, reject) => { this.waiting.push({ resolve, reject }) })
-    this.writes = this.writes.then(async () => { await this.lp.write(frame, { signal }) })
-    this.writes.catch((err: unknown) => { this.fail(err) })
+    this.outgoing.push(frame)
+    if (!this.flushing) void this.flush()
     const onAbort = (): void => { this.fail(signal.reason) }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
       return await reply
     } finally {
       signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Frames queued while a write is under way leave together in the next one. */
+  private async flush (): Promise<void> {
+    this.flushing = true
+    try {
+      while (this.outgoing.length > 0 && !this.closed) {
+        const batch = this.outgoing
+        this.outgoing = []
+        await this.lp.writeV(batch)
+      }
+    } catch (err) {
+      this.fail(err)
+    } finally {
+      this.flushing = false
     }
   }
 

@@ -4,37 +4,10 @@
  * stored twice.
  */
 import { expect } from 'chai'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { saveIdentity } from '../../src/index.js'
 import { Bucket, Store, type EvidenceEntry } from '../../src/storage/index.js'
 import type { ReceivedRecord } from '../../src/services/messaging/records.js'
-import { TEST_FED, eventually, makeFederation, type TestFederation } from '../fixtures/federation.js'
-
-const CHILD = join(import.meta.dirname, '../fixtures/child-node.ts')
-
-interface Child { proc: ChildProcess, lines: string[], ready: Promise<void>, exited: Promise<number | null> }
-
-function startChild (setupFile: string, args: string[] = []): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, setupFile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines: string[] = []
-  let onReady: () => void = () => {}
-  const ready = new Promise<void>((resolve) => { onReady = resolve })
-  createInterface({ input: proc.stdout! }).on('line', (line) => { lines.push(line); if (line === 'ready') onReady() })
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => { resolve(code) }))
-  return { proc, lines, ready, exited }
-}
-
-async function childSetup (fed: TestFederation, country: string): Promise<string> {
-  const m = fed.member(country)
-  const keyFile = join(fed.dir, `${country}.key`)
-  await saveIdentity(keyFile, m.identity).catch(() => {})
-  const file = join(fed.dir, `${country}-setup.json`)
-  await writeFile(file, JSON.stringify({ country, dir: fed.dir, dataDir: m.dataDir, keyFile, port: m.port, federationId: TEST_FED, roster: JSON.stringify(fed.genesis) }))
-  return file
-}
+import { childSetup, startChild, type Child } from '../fixtures/child.js'
+import { eventually, makeFederation, type TestFederation } from '../fixtures/federation.js'
 
 /** Ids in the received bucket, and ids of `received` evidence entries (one each, or a duplicate slipped in). */
 async function receivedIds (dataDir: string): Promise<string[]> {

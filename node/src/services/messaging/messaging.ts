@@ -18,6 +18,8 @@ import { OutboxScheduler, type OutboxInit } from './outbox.js'
 import type { MessageView, OutboxEntry, ReceivedRecord, SentRecord } from './records.js'
 import type { DirectTransport } from './transport.js'
 
+const MAX_CACHED_FRAMES = 4096
+
 export interface MessagingComponents {
   readonly store: Store
   readonly evidence: EvidenceLog
@@ -48,6 +50,11 @@ export class Messaging extends EventTarget {
   private readonly outbox: OutboxScheduler
   /** Deliveries of the same id being processed right now: they share one outcome. */
   private readonly inflight = new Map<string, Promise<string>>()
+  /**
+   * Frames of messages sent since this start and not yet acknowledged, so the first
+   * attempt need not read back what was just written. After a restart the store is read.
+   */
+  private readonly frames = new Map<string, { sent: SentRecord, frame: Uint8Array }>()
 
   constructor (private readonly components: MessagingComponents, private readonly init: MessagingInit) {
     super()
@@ -58,7 +65,10 @@ export class Messaging extends EventTarget {
   }
 
   async start (): Promise<void> { await this.outbox.start() }
-  stop (): void { this.outbox.stop() }
+  stop (): void {
+    this.outbox.stop()
+    this.frames.clear()
+  }
 
   /** A peer came (back) online: retry what it is owed now instead of after the backoff. */
   peerConnected (peerId: string): void {
@@ -90,6 +100,8 @@ export class Messaging extends EventTarget {
       { type: 'put', bucket: Bucket.outbox, key: record.id, value: entry },
       ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
     ], this.components.evidence.append([{ type: 'sent', ref: record.id, jws: env.jws }]))
+    // Bounded: a long outage must not hold every pending message in memory.
+    if (this.frames.size < MAX_CACHED_FRAMES) this.frames.set(record.id, { sent: record, frame: encodeWire(env.wire) })
     this.outbox.enqueue(entry)
     return record
   }
@@ -156,12 +168,9 @@ export class Messaging extends EventTarget {
 
   /** One delivery attempt; throws to make the scheduler back off. */
   private async deliver (entry: OutboxEntry, signal: AbortSignal): Promise<void> {
-    const sent = await this.components.store.get<SentRecord>(Bucket.sent, entry.id)
-    if (sent === undefined) throw new NotFoundError(`outbox names unknown message ${entry.id}`)
     const peer = this.components.roster.current.member(entry.to)
     if (peer === undefined) throw new InvalidRequestError(`${entry.to} left the federation`)
-    const pd = await this.components.store.get<WireEnvelope['pd']>(Bucket.personalData, entry.id)
-    const frame = encodeWire(pd === undefined ? { jws: sent.jws } : { jws: sent.jws, pd })
+    const { sent, frame } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
     const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
     if ('error' in reply) throw new ImiError(reply.error.code, `${entry.to} refused: ${reply.error.message}`)
     const receipt = verifyEnvelope(reply.receipt, {
@@ -175,7 +184,15 @@ export class Messaging extends EventTarget {
       { type: 'put', bucket: Bucket.sent, key: sent.id, value: { ...sent, receipt: receipt.jws, receiptAt } },
       { type: 'del', bucket: Bucket.outbox, key: sent.id }
     ], this.components.evidence.append([{ type: 'receipt-received', ref: sent.id, jws: receipt.jws }]))
+    this.frames.delete(sent.id)
     this.dispatchEvent(new CustomEvent('delivered', { detail: { id: sent.id, to: entry.to, latencyMs: receiptAt - sent.hdr.created } }))
+  }
+
+  private async readFrame (id: string): Promise<{ sent: SentRecord, frame: Uint8Array }> {
+    const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
+    if (sent === undefined) throw new NotFoundError(`outbox names unknown message ${id}`)
+    const pd = await this.components.store.get<WireEnvelope['pd']>(Bucket.personalData, id)
+    return { sent, frame: encodeWire(pd === undefined ? { jws: sent.jws } : { jws: sent.jws, pd }) }
   }
 
   async view (id: string): Promise<MessageView> {

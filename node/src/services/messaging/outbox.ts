@@ -48,7 +48,7 @@ export class OutboxScheduler {
   constructor (private readonly components: OutboxComponents, init: OutboxInit = {}) {
     this.initialMs = init.retryInitialMs ?? 1000
     this.maxMs = init.retryMaxMs ?? 5 * 60_000
-    this.window = init.maxInFlightPerPeer ?? 64
+    this.window = init.maxInFlightPerPeer ?? 256
     this.timeoutMs = init.attemptTimeoutMs ?? 10_000
   }
 

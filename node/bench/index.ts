@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark, a table on stdout, the same figures in
+ * bench-results.json at the repository root. Ratios compare with floors measured in
+ * this run, because shared machines are noisy.
+ */
+import { join } from 'node:path'
+import { benchDirectMessages } from './direct-messages.js'
+import { printTable, writeResults, type BenchResult } from './stats.js'
+
+const quick = process.argv.includes('--quick')
+const results: BenchResult[] = []
+results.push(...await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: true }))
+results.push(...(await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: false })).slice(0, 3))
+printTable(results)
+const file = join(import.meta.dirname, '../../bench-results.json')
+await writeResults(file, results)
+console.log(`\nwrote ${file}`)
