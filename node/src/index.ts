@@ -7,3 +7,7 @@ export { ConfigError, NotFoundError, InvalidRequestError, NotRunningError } from
 export { jsonLogger, silentLogger, type Logger } from './services/logger.js'
 export { createImiLibp2p, type ImiLibp2p, type P2PInit } from './p2p/libp2p.js'
 export type { MessageView, SentRecord, ReceivedRecord, OutboxEntry } from './services/messaging/records.js'
+// What a bootstrap node reuses to hold and relay the roster exactly as members do.
+export { RosterService } from './services/roster-service.js'
+export { RosterSync } from './p2p/roster-sync.js'
+export { Store, EvidenceLog } from './storage/index.js'
