@@ -90,12 +90,10 @@ export class BootstrapNode {
 
   private async startServices (chain: readonly SignedRoster[]): Promise<void> {
     await this.evidence.load()
-    const [genesis, ...later] = chain
-    const federationId = this.init.federationId ?? payloadDocument(genesis!).fed
+    const federationId = this.init.federationId ?? payloadDocument(chain[0]!).fed
     this.roster = new RosterService({ store: this.store, crypto: this.crypto, evidence: this.evidence, logger: this.log.child('roster') }, { federationId })
-    await this.roster.load(genesis!)
-    if (this.roster.after(0, 1)[0]?.payload !== genesis!.payload) throw new ConfigError('roster', 'the data folder holds the roster of another federation')
-    await this.roster.offer(later)
+    // Refuses a stored chain from another genesis, then applies the newer versions given.
+    await this.roster.load(chain)
     const roster = this.roster.current
     if (!roster.isBootstrap(this.peerId)) {
       throw new ConfigError('roster', `this bootstrap (peer ${this.peerId}) is not listed in roster version ${roster.version}`)

@@ -5,7 +5,7 @@
  * A proposal file holds one signed roster (general JWS JSON), signed or not yet.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises'
-import { MAX_ROSTER_BYTES, RosterSchemaError, decodeSignedRoster, parseSignedRoster, type SignedRoster } from '@imi/protocol'
+import { MAX_ROSTER_BYTES, parseRosterChain, parseRosterProposal, type SignedRoster } from '@imi/protocol'
 import { FileInputError } from './errors.js'
 
 export async function readText (path: string, maxBytes = MAX_ROSTER_BYTES * 64): Promise<string> {
@@ -28,28 +28,11 @@ export async function readJson (path: string): Promise<unknown> {
   }
 }
 
-export function parseRosterChain (text: string, source = 'roster'): SignedRoster[] {
-  let value: unknown
-  try { value = JSON.parse(text) } catch { throw new RosterSchemaError(`${source} is not JSON`) }
-  const versions = Array.isArray(value) ? value : [value]
-  if (versions.length === 0) throw new RosterSchemaError(`${source} holds no roster version`)
-  return versions.map((v) => decodeSignedRoster(v))
-}
-
 export async function readRosterChain (path: string): Promise<SignedRoster[]> {
   return parseRosterChain(await readText(path), path)
 }
 
-export function parseProposal (text: string, source = 'proposal'): SignedRoster {
-  let value: unknown
-  try { value = JSON.parse(text) } catch { throw new RosterSchemaError(`${source} is not JSON`) }
-  const o = value as { signatures?: unknown } | null
-  if (typeof o !== 'object' || o === null || !Array.isArray(o.signatures) || o.signatures.length > 0) return parseSignedRoster(text)
-  // A fresh proposal carries no signature yet; the protocol decoder (rightly, for rosters
-  // in use) wants at least one, so it checks the rest with a blank one in its place.
-  const { payload } = decodeSignedRoster({ ...o, signatures: [{ protected: '', signature: '' }] })
-  return { payload, signatures: [] }
-}
+export const parseProposal = parseRosterProposal
 
 export async function readProposal (path: string): Promise<SignedRoster> {
   return parseProposal(await readText(path, MAX_ROSTER_BYTES * 2), path)

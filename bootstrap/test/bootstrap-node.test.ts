@@ -40,7 +40,7 @@ describe('bootstrap node with real member nodes (loopback TCP)', function () {
       country: f.country, federationId: FED, dataDir: join(dir, f.country),
       p2p: { listen: [`/ip4/127.0.0.1/tcp/${await freePort()}`], singleHost: true }, storage: { sync: false }
     }, dir)
-    const node = await createNode(config, { logger: silentLogger, identity: f.identity, genesis: chain[0]! })
+    const node = await createNode(config, { logger: silentLogger, identity: f.identity, roster: [chain[0]!] })
     await node.start()
     members.set(f.country, node)
     return node

@@ -8,7 +8,7 @@ import { readFile, mkdir } from 'node:fs/promises'
 import { LevelDatastore } from 'datastore-level'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { encodeReply, parseSignedRoster, type CryptoSuite, type SignedRoster } from '@imi/protocol'
+import { encodeReply, parseRosterChain, type CryptoSuite, type SignedRoster } from '@imi/protocol'
 import { systemClock, type Clock } from './clock.js'
 import type { NodeConfig } from './config.js'
 import { nodeCrypto } from './crypto.js'
@@ -29,7 +29,8 @@ export interface NodeOverrides {
   readonly randomBytes?: (n: number) => Uint8Array
   readonly crypto?: CryptoSuite
   readonly identity?: NodeIdentity
-  readonly genesis?: SignedRoster
+  /** The roster chain (genesis first) instead of the configured roster file. */
+  readonly roster?: readonly SignedRoster[]
 }
 
 export interface NodeStatus {
@@ -92,7 +93,7 @@ export class ImiNode {
   private async startServices (): Promise<void> {
     const { config } = this
     await this.evidence.load()
-    await this.roster.load(this.overrides.genesis ?? await this.readGenesis())
+    await this.roster.load(this.overrides.roster ?? await this.readRosterFile())
     const me = this.roster.current.member(config.country)
     if (me === undefined) throw new ConfigError('country', `${config.country} is not a member in roster version ${this.roster.current.version}`)
     if (me.peerId !== this.identity.peerId) throw new ConfigError('keyFile', `this key is not the one the roster lists for ${config.country}`)
@@ -120,7 +121,7 @@ export class ImiNode {
       refuse: (code, message) => encodeReply({ error: { code, message } })
     }, this.log.child('dm'))
     libp2p.addEventListener('peer:connect', (evt) => { this.messaging.peerConnected(evt.detail.toString()) })
-    this.roster.addEventListener('change', () => { void this.learnMemberAddresses() })
+    this.roster.addEventListener('change', () => { void this.followRoster() })
     try {
       await libp2p.start()
     } catch (err) {
@@ -133,6 +134,34 @@ export class ImiNode {
     await this.rosterSync.start()
     await this.learnMemberAddresses()
     await this.messaging.start()
+    this.connectToMembers()
+  }
+
+  /** A new roster version: forget who left (the gater only judges new connections), meet who joined. */
+  private async followRoster (): Promise<void> {
+    const libp2p = this.libp2p
+    if (libp2p === undefined) return
+    for (const peer of libp2p.getPeers()) {
+      if (!this.roster.current.admits(peer.toString())) await libp2p.hangUp(peer).catch(() => {})
+    }
+    await this.learnMemberAddresses()
+    this.connectToMembers()
+  }
+
+  /**
+   * A federation has at most a few dozen members: every node keeps a connection to every
+   * other, so gossip and roster versions reach everyone even without a bootstrap node.
+   */
+  private connectToMembers (): void {
+    const libp2p = this.libp2p
+    if (libp2p === undefined) return
+    const connected = new Set(libp2p.getPeers().map((p) => p.toString()))
+    for (const m of this.roster.current.doc.members) {
+      if (m.country === this.config.country || connected.has(m.peerId) || m.addresses.length === 0) continue
+      libp2p.dial(peerIdFromString(m.peerId), { signal: AbortSignal.timeout(10_000) }).catch(() => {
+        this.log.debug('member not reachable yet', { peer: m.country })
+      })
+    }
   }
 
   /** Roster addresses go to the peer store so members can be dialled without a lookup. */
@@ -145,7 +174,7 @@ export class ImiNode {
     }
   }
 
-  private async readGenesis (): Promise<SignedRoster> {
+  private async readRosterFile (): Promise<SignedRoster[]> {
     let text: string
     try {
       text = await readFile(this.config.rosterFile, 'utf8')
@@ -153,9 +182,9 @@ export class ImiNode {
       throw new ConfigError('rosterFile', `cannot read ${this.config.rosterFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
     }
     try {
-      return parseSignedRoster(text)
+      return parseRosterChain(text, this.config.rosterFile)
     } catch (err) {
-      throw new ConfigError('rosterFile', `${this.config.rosterFile} is not a signed roster: ${(err as Error).message}`)
+      throw new ConfigError('rosterFile', `${this.config.rosterFile} is not a signed roster chain: ${(err as Error).message}`)
     }
   }
 

@@ -7,6 +7,7 @@ import {
   type Roster, type SignedRoster
 } from '@imi/protocol'
 import { Bucket, seqKey, type EvidenceLog, type Store } from '../storage/index.js'
+import { ConfigError } from '../errors.js'
 import type { Logger } from './logger.js'
 
 export interface RosterServiceComponents {
@@ -21,18 +22,30 @@ export class RosterService extends EventTarget {
 
   constructor (private readonly components: RosterServiceComponents, private readonly init: { federationId: string }) { super() }
 
-  /** Loads the stored chain; on first start, verifies and stores the genesis. */
-  async load (genesis: SignedRoster): Promise<void> {
+  /**
+   * Loads the stored chain, or on first start verifies and stores the configured one.
+   * The configured chain must start from the same genesis as the stored one (a node is
+   * never silently moved to another federation); its newer versions are applied.
+   */
+  async load (configured: readonly SignedRoster[]): Promise<void> {
     const stored: SignedRoster[] = []
     for await (const [, signed] of this.components.store.entries<SignedRoster>(Bucket.roster)) stored.push(signed)
-    const [first, ...rest] = stored.length > 0 ? stored : [genesis]
-    let roster = verifyGenesis(first!, this.components.crypto, this.init.federationId)
+    const [first, ...rest] = stored.length > 0 ? stored : configured
+    if (first === undefined) throw new ConfigError('rosterFile', 'holds no roster version')
+    let roster = verifyGenesis(first, this.components.crypto, this.init.federationId)
     this.chain = [roster]
+    if (stored.length === 0) await this.persist(roster)
     for (const next of rest) {
       roster = verifyRosterUpdate(roster, next, this.components.crypto)
       this.chain.push(roster)
+      if (stored.length === 0) await this.persist(roster)
     }
-    if (stored.length === 0) await this.persist(roster)
+    if (stored.length === 0) return
+    const genesis = configured[0]
+    if (genesis !== undefined && verifyGenesis(genesis, this.components.crypto, this.init.federationId).digest !== this.chain[0]!.digest) {
+      throw new ConfigError('rosterFile', 'starts from another genesis than the roster this node already holds')
+    }
+    await this.offer(configured.slice(1))
   }
 
   get current (): Roster {

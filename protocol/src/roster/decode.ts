@@ -121,3 +121,31 @@ export function signatureHeader (prot: string): { kid: string } | undefined {
     return undefined
   }
 }
+
+/**
+ * A roster file holds a chain: a JSON array of signed versions, genesis first, so anyone
+ * can verify it from the founding act alone. A single signed roster is a chain of one.
+ */
+export function parseRosterChain (text: string, source = 'roster'): SignedRoster[] {
+  if (text.length > MAX_ROSTER_BYTES * 64) fail(`${source} exceeds the size limit`)
+  let value: unknown
+  try { value = JSON.parse(text) } catch { fail(`${source} is not JSON`) }
+  const versions = Array.isArray(value) ? value : [value]
+  if (versions.length === 0) fail(`${source} holds no roster version`)
+  return versions.map((v) => decodeSignedRoster(v))
+}
+
+/** A proposal may carry no signature yet; everything else is checked as for a roster. */
+export function parseRosterProposal (text: string, source = 'proposal'): SignedRoster {
+  let value: unknown
+  try { value = JSON.parse(text) } catch { fail(`${source} is not JSON`) }
+  const o = expectObject(value, source, fail)
+  if (Array.isArray(o.signatures) && o.signatures.length === 0) {
+    const { payload } = decodeSignedRoster({ ...o, signatures: [{ protected: '', signature: '' }] })
+    payloadDocument({ payload, signatures: [] })
+    return { payload, signatures: [] }
+  }
+  const signed = decodeSignedRoster(o)
+  payloadDocument(signed)
+  return signed
+}

@@ -1,6 +1,6 @@
 export type { RosterBootstrap, RosterDocument, RosterKey, RosterMember, SignedRoster } from './types.js'
 export { Roster, quorumFor } from './roster.js'
-export { decodeRosterDocument, decodeSignedRoster, parseSignedRoster, payloadDocument } from './decode.js'
+export { decodeRosterDocument, decodeSignedRoster, parseSignedRoster, parseRosterChain, parseRosterProposal, payloadDocument } from './decode.js'
 export { encodeRosterPayload, proposeRoster, cosignRoster } from './sign.js'
 export { verifyGenesis, verifyRosterUpdate, verifyRosterChain, signingCountries } from './verify.js'
 export { memberJoins, memberLeaves, rotateKey, updateAddresses, setBootstraps, describeChange, type RotateKeyOptions } from './changes.js'
