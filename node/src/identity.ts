@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
-import { toBase64url, type RosterKey, type Signer } from '@imi/protocol'
+import { memberState, toBase64url, type RosterKey, type RosterMember, type Signer } from '@imi/protocol'
 import { nodeSigner } from './crypto.js'
 import { ConfigError } from './errors.js'
 
@@ -52,4 +52,9 @@ export async function loadIdentity (path: string): Promise<NodeIdentity> {
 /** The roster entry for this identity's key. */
 export function rosterKeyOf (identity: NodeIdentity, notBefore: number): RosterKey {
   return { kid: identity.signer.kid, publicKey: toBase64url(identity.signer.publicKey), notBefore }
+}
+
+/** The roster entry a member is founded or joins with: its identity, key and addresses. */
+export function rosterMemberOf (identity: NodeIdentity, country: string, addresses: readonly string[], notBefore: number): RosterMember {
+  return { country, name: memberState(country)?.name ?? country, peerId: identity.peerId, addresses: [...addresses], keys: [rosterKeyOf(identity, notBefore)] }
 }

@@ -2,7 +2,7 @@ export { createNode, ImiNode, type NodeOverrides, type NodeStatus } from './node
 export { parseConfig, loadConfig, CONFIG_FILE_NAME, DEFAULTS, type NodeConfig } from './config.js'
 export { systemClock, ManualClock, type Clock } from './clock.js'
 export { nodeCrypto, nodeSigner } from './crypto.js'
-export { generateIdentity, loadIdentity, saveIdentity, identityFrom, rosterKeyOf, type NodeIdentity } from './identity.js'
+export { generateIdentity, loadIdentity, saveIdentity, identityFrom, rosterKeyOf, rosterMemberOf, type NodeIdentity } from './identity.js'
 export { ConfigError, NotFoundError, InvalidRequestError, NotRunningError } from './errors.js'
 export { jsonLogger, silentLogger, type Logger } from './services/logger.js'
 export { createImiLibp2p, type ImiLibp2p, type P2PInit } from './p2p/libp2p.js'

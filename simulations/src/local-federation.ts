@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { cosignRoster, memberState, proposeRoster, toBase64url, type RosterDocument, type SignedRoster } from '@imi/protocol'
-import { CONFIG_FILE_NAME, generateIdentity, rosterKeyOf, saveIdentity, type NodeIdentity } from '@imi/node'
+import { cosignRoster, proposeRoster, toBase64url, type RosterDocument, type SignedRoster } from '@imi/protocol'
+import { CONFIG_FILE_NAME, generateIdentity, rosterMemberOf, saveIdentity, type NodeIdentity } from '@imi/node'
 
 export interface LocalMember {
   readonly country: string
@@ -63,13 +63,7 @@ export async function layOutFederation (opts: { dir: string, federationId: strin
     fed: opts.federationId,
     version: 1,
     created,
-    members: members.map((m) => ({
-      country: m.country,
-      name: memberState(m.country)?.name ?? m.country,
-      peerId: m.identity.peerId,
-      addresses: [`/ip4/127.0.0.1/tcp/${m.p2pPort}`],
-      keys: [rosterKeyOf(m.identity, created)]
-    })),
+    members: members.map((m) => rosterMemberOf(m.identity, m.country, [`/ip4/127.0.0.1/tcp/${m.p2pPort}`], created)),
     bootstraps: [{ peerId: bootstrapIdentity.peerId, addresses: [bootstrapAddress] }]
   }
   // The founding act: every member signs the genesis from its own key.

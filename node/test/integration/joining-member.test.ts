@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cosignRoster, memberJoins, proposeRoster, verifyGenesis, verifyRosterUpdate, type SignedRoster } from '@imi/protocol'
-import { createNode, generateIdentity, nodeCrypto, parseConfig, rosterKeyOf, silentLogger, type ImiNode } from '../../src/index.js'
+import { createNode, generateIdentity, nodeCrypto, parseConfig, rosterMemberOf, silentLogger, type ImiNode } from '../../src/index.js'
 import { TEST_FED, eventually, freePort, makeFederation, type TestFederation } from '../fixtures/federation.js'
 
 describe('a member joining in roster version 2', function () {
@@ -30,9 +30,7 @@ describe('a member joining in roster version 2', function () {
     const port = await freePort()
     const genesis = verifyGenesis(fed.genesis, nodeCrypto)
     const now = Date.now()
-    const doc = memberJoins(genesis, {
-      country: 'SE', name: 'Sweden', peerId: identity.peerId, addresses: [`/ip4/127.0.0.1/tcp/${port}`], keys: [rosterKeyOf(identity, now - 1000)]
-    }, now)
+    const doc = memberJoins(genesis, rosterMemberOf(identity, 'SE', [`/ip4/127.0.0.1/tcp/${port}`], now - 1000), now)
     let v2: SignedRoster = proposeRoster(doc)
     for (const c of ['CZ', 'PL']) v2 = cosignRoster(v2, fed.member(c).identity.signer)
     verifyRosterUpdate(genesis, v2, nodeCrypto)
