@@ -1,26 +1,19 @@
 /**
- * What the local API needs from a node, and nothing more: the API never sees libp2p,
- * and the node satisfies this structurally.
+ * What the HTTP API needs from a node, and nothing more. ImiNode satisfies it
+ * structurally, so the API never sees libp2p and a test can hand it any node.
  */
-import type { Json, SignedRoster } from '@imi/protocol'
-import type { EvidenceReport } from '../services/evidence-verifier.js'
-import type { MessageView, SentRecord } from '../services/messaging/records.js'
-import type { SendRequest } from '../services/messaging/messaging.js'
+import type { SignedRoster } from '@imi/protocol'
 import type { NodeStatus } from '../node.js'
+import type { EvidenceReport } from '../services/evidence-verifier.js'
+import type { Messaging } from '../services/messaging/messaging.js'
+import type { RosterService } from '../services/roster-service.js'
 
 export interface ApiNode {
   readonly running: boolean
+  /** Only valid while running: the API checks `running` first. */
+  readonly messaging: Pick<Messaging, 'send' | 'view' | 'list' | 'outboxDepth' | 'outboxSummary'>
+  readonly roster: Pick<RosterService, 'current'> & { offer(versions: readonly SignedRoster[]): Promise<number> }
   status(): NodeStatus
-  readonly messaging: {
-    send(request: SendRequest): Promise<SentRecord>
-    view(id: string): Promise<MessageView>
-    list(direction: 'sent' | 'received', limit?: number): Promise<MessageView[]>
-    outboxSummary(): Array<{ country: string, pending: number, failures: number, retryAt?: number, oldestQueuedAt?: number }>
-  }
-  readonly roster: {
-    readonly current: { readonly version: number, readonly signed: SignedRoster, readonly doc: Json | object }
-    offer(versions: readonly SignedRoster[]): Promise<number>
-  }
   announceRoster(): Promise<void>
   verifyEvidence(): Promise<EvidenceReport>
 }

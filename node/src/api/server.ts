@@ -1,46 +1,58 @@
-/** Serves the API app on a socket; a port in use is a configuration error, named as such. */
-import { readFile } from 'node:fs/promises'
-import { serve } from '@hono/node-server'
+/**
+ * Puts an API app on a socket. A socket that cannot be bound is a configuration
+ * problem, reported as such, never as a stack trace.
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { ConfigError } from '../errors.js'
-import type { NodeConfig } from '../config.js'
-import type { ApiNode } from './api-node.js'
-import { createApiApp } from './app.js'
+
+export interface ApiServerInit {
+  readonly host: string
+  readonly port: number
+}
 
 export interface ApiServer {
+  readonly host: string
+  /** The bound port: differs from the configured one when that was 0. */
   readonly port: number
+  readonly url: string
   close(): Promise<void>
 }
 
-export async function startApiServer (app: Hono, opts: { host: string, port: number }): Promise<ApiServer> {
-  return await new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, (info) => {
-      resolve({
-        port: info.port,
-        close: async () => { await new Promise<void>((done) => { server.close(() => { done() }) }) }
-      })
-    })
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'EADDRINUSE'
-        ? new ConfigError('api.port', `port ${opts.port} on ${opts.host} is already in use`)
-        : new ConfigError('api.host', `cannot listen on ${opts.host}:${opts.port} (${err.code ?? err.message})`))
+function bindError (err: NodeJS.ErrnoException, init: ApiServerInit): Error {
+  if (err.code === 'EADDRINUSE') return new ConfigError('api.port', `${init.host}:${init.port} is already in use`)
+  if (err.code === 'EACCES') return new ConfigError('api.port', `not permitted to listen on ${init.host}:${init.port}`)
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new ConfigError('api.host', `${init.host} is not an address of this machine`)
+  return err
+}
+
+export async function startApiServer (app: Pick<Hono, 'fetch'>, init: ApiServerInit): Promise<ApiServer> {
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server
+  // No request may hold a connection open for long: this API answers from local state.
+  server.requestTimeout = 30_000
+  server.headersTimeout = 10_000
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => { reject(bindError(err, init)) }
+    server.once('error', onError)
+    server.listen(init.port, init.host, () => {
+      server.off('error', onError)
+      resolve()
     })
   })
-}
-
-export async function readApiToken (file: string): Promise<string> {
-  let token: string
-  try {
-    token = (await readFile(file, 'utf8')).trim()
-  } catch (err) {
-    throw new ConfigError('api.tokenFile', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  const port = (server.address() as AddressInfo).port
+  const hostInUrl = init.host.includes(':') ? `[${init.host}]` : init.host
+  return {
+    host: init.host,
+    port,
+    url: `http://${hostInUrl}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => { resolve() })
+        // Keep-alive connections would otherwise hold close() open until they time out.
+        server.closeAllConnections()
+      })
+    }
   }
-  if (token.length < 32) throw new ConfigError('api.tokenFile', `${file} holds no usable token (at least 32 characters)`)
-  return token
-}
-
-/** The node's API as configured: token from its file, bound to the configured host and port. */
-export async function serveNodeApi (node: ApiNode, config: Pick<NodeConfig, 'api'>): Promise<ApiServer> {
-  const token = await readApiToken(config.api.tokenFile)
-  return await startApiServer(createApiApp(node, { token }), { host: config.api.host, port: config.api.port })
 }

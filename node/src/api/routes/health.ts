@@ -1,9 +1,11 @@
-/** GET /api/v1/health: for load balancers and `imi status`; needs no token. */
+/** GET /api/v1/health: for load balancers and supervisors, so it needs no token. */
 import { Hono } from 'hono'
+import { NotRunningError } from '../../errors.js'
 import type { ApiNode } from '../api-node.js'
 
-export function healthRoutes (node: ApiNode): Hono {
-  return new Hono().get('/health', (c) => node.running
-    ? c.json({ status: 'ok' })
-    : c.json({ status: 'stopped' }, 503))
+export function healthRoutes (node: Pick<ApiNode, 'running'>): Hono {
+  return new Hono().get('/health', (c) => {
+    if (!node.running) throw new NotRunningError()
+    return c.json({ status: 'ok' })
+  })
 }

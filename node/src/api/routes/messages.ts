@@ -1,41 +1,48 @@
 /**
- * /api/v1/messages: send a note to another member state, list and read messages.
- * Input is checked here, at the edge, before anything reaches the services.
+ * Direct messages: POST queues one (202: accepted for delivery, the receipt comes
+ * later), GET lists or shows them. The envelope, body schema and roster checks are the
+ * protocol's; this file checks the shape of the request itself.
  */
 import { Hono } from 'hono'
-import { isCountryCode, isObject, validateNoteBody, NOTE_KIND, type Json } from '@imi/protocol'
+import { DIRECT_MESSAGE_KINDS, type Json } from '@imi/protocol'
+import { InvalidRequestError } from '../../errors.js'
 import type { ApiNode } from '../api-node.js'
-import { HttpError } from '../errors.js'
-import { jsonBody } from '../middleware.js'
+import { bodyLimit } from '../middleware/body-limit.js'
+import { expectCountry, expectIntegerParam, expectObject, expectOneOf, expectString, onlyKeys, readJson } from '../input.js'
 
-const MAX_BODY = 16 * 1024
-const ID = /^[A-Za-z0-9_-]{22}$/
+/** A note is at most 4000 characters; this leaves room for any kind's JSON overhead. */
+export const MAX_MESSAGE_REQUEST_BYTES = 64 * 1024
+/** Message ids are 16 random bytes, base64url. */
+const MESSAGE_ID = /^[A-Za-z0-9_-]{16,64}$/
+const DIRECTIONS = ['sent', 'received'] as const
 
-function sendRequest (body: unknown): { kind: string, to: string, body: Json } {
-  if (!isObject(body)) throw new HttpError(400, 'ERR_INVALID_REQUEST', 'body must be a JSON object')
-  for (const k of Object.keys(body)) if (!['kind', 'to', 'body'].includes(k)) throw new HttpError(400, 'ERR_INVALID_REQUEST', `${k} is not allowed`)
-  if (body.kind !== NOTE_KIND) throw new HttpError(400, 'ERR_INVALID_REQUEST', `kind must be ${NOTE_KIND}`)
-  if (!isCountryCode(body.to)) throw new HttpError(400, 'ERR_INVALID_REQUEST', 'to must be a member state code such as PL')
-  validateNoteBody(body.body as Json)
-  return { kind: body.kind, to: body.to, body: body.body as Json }
+interface SendBody { kind: string, to: string, body: Json }
+
+function parseSend (raw: unknown): SendBody {
+  const o = expectObject(raw, 'request body')
+  onlyKeys(o, ['kind', 'to', 'body'], 'request body')
+  const kind = expectString(o.kind, 'kind')
+  if (!DIRECT_MESSAGE_KINDS.has(kind)) throw new InvalidRequestError(`kind must be one of: ${[...DIRECT_MESSAGE_KINDS.keys()].join(', ')}`)
+  const to = expectCountry(o.to, 'to')
+  // The kind's validator judges the body; here it only has to be JSON, which it is.
+  return { kind, to, body: expectObject(o.body, 'body') as Json }
 }
 
-export function messageRoutes (node: ApiNode): Hono {
+export function messageRoutes (node: Pick<ApiNode, 'messaging'>): Hono {
   return new Hono()
-    .post('/messages', async (c) => {
-      const sent = await node.messaging.send(sendRequest(await jsonBody(c.req.raw, MAX_BODY)))
-      return c.json({ id: sent.id, status: 'pending' }, 202)
+    .post('/messages', bodyLimit(MAX_MESSAGE_REQUEST_BYTES), async (c) => {
+      const request = parseSend(await readJson(c))
+      const sent = await node.messaging.send(request)
+      c.header('Location', `/api/v1/messages/${sent.id}`)
+      return c.json({ id: sent.id, kind: sent.hdr.kind, to: sent.hdr.to, created: sent.hdr.created, status: 'pending' }, 202)
     })
     .get('/messages', async (c) => {
-      const direction = c.req.query('direction') ?? 'received'
-      if (direction !== 'sent' && direction !== 'received') throw new HttpError(400, 'ERR_INVALID_REQUEST', 'direction must be sent or received')
-      const limit = Number(c.req.query('limit') ?? '50')
-      if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HttpError(400, 'ERR_INVALID_REQUEST', 'limit must be 1 to 500')
-      return c.json({ messages: await node.messaging.list(direction, limit) })
+      const direction = expectOneOf(c.req.query('direction'), 'direction', DIRECTIONS, 'received')
+      const limit = expectIntegerParam(c.req.query('limit'), 'limit', 1, 500, 50)
+      return c.json({ direction, messages: await node.messaging.list(direction, limit) })
     })
     .get('/messages/:id', async (c) => {
-      const id = c.req.param('id')
-      if (!ID.test(id)) throw new HttpError(400, 'ERR_INVALID_REQUEST', 'not a message id')
+      const id = expectString(c.req.param('id'), 'id', MESSAGE_ID)
       return c.json(await node.messaging.view(id))
     })
 }

@@ -1,10 +1,7 @@
-/** GET /api/v1/outbox: what this node still owes whom, and since when. */
+/** GET /api/v1/outbox: deliveries still owed, per member state, with their backoff. */
 import { Hono } from 'hono'
 import type { ApiNode } from '../api-node.js'
 
-export function outboxRoutes (node: ApiNode): Hono {
-  return new Hono().get('/outbox', (c) => {
-    const peers = node.messaging.outboxSummary()
-    return c.json({ depth: peers.reduce((n, p) => n + p.pending, 0), peers })
-  })
+export function outboxRoutes (node: Pick<ApiNode, 'messaging'>): Hono {
+  return new Hono().get('/outbox', (c) => c.json({ depth: node.messaging.outboxDepth(), peers: node.messaging.outboxSummary() }))
 }

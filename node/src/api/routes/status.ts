@@ -1,7 +1,7 @@
-/** GET /api/v1/status: peers, roster version, outbox depth and backlog per peer. */
+/** GET /api/v1/status: what an operator checks first. */
 import { Hono } from 'hono'
 import type { ApiNode } from '../api-node.js'
 
-export function statusRoutes (node: ApiNode): Hono {
+export function statusRoutes (node: Pick<ApiNode, 'status' | 'messaging'>): Hono {
   return new Hono().get('/status', (c) => c.json({ ...node.status(), outbox: node.messaging.outboxSummary() }))
 }
