@@ -6,4 +6,4 @@ export {
 } from './errors.js'
 export { startApiServer, type ApiServer, type ApiServerInit } from './server.js'
 export { serveNodeApi } from './serve-node.js'
-export { createApiToken, readApiToken, API_TOKEN_BYTES } from './token.js'
+export { createApiToken, readApiToken, loadApiToken, API_TOKEN_BYTES } from './token.js'
