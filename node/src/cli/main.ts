@@ -1,0 +1,93 @@
+/**
+ * imi: the operator's command line for a member-state node. The only code that reads
+ * argv and the environment. Bad input or configuration exits 2 with one line naming
+ * what to fix; any other failure exits 1; never a stack trace.
+ */
+import { resolve } from 'node:path'
+import { ImiError } from '@imi/protocol'
+import { loadConfig } from '../config.js'
+import { ConfigError } from '../errors.js'
+import { CONFIG_OPTION, configFile, optional, parse, port, required } from './args.js'
+import { CommandFailure, InputError, UsageError } from './errors.js'
+import { USAGE } from './usage.js'
+
+// `npm run imi` runs in the package folder; paths on the command line mean the operator's.
+const cwd = process.env.npm_lifecycle_event === 'imi' && process.env.INIT_CWD !== undefined ? process.env.INIT_CWD : process.cwd()
+
+const print = (line: string): void => { console.log(line) }
+
+async function init (args: string[]): Promise<string[]> {
+  const { values } = parse('init', args, {
+    country: { type: 'string' }, dir: { type: 'string' }, federation: { type: 'string' }, 'p2p-port': { type: 'string' },
+    'api-port': { type: 'string' }, 'listen-host': { type: 'string' }, 'announce-host': { type: 'string' }
+  })
+  const country = required(values, 'country').toUpperCase()
+  const { initCommand } = await import('./init.js')
+  return await initCommand({
+    country,
+    dir: resolve(cwd, optional(values, 'dir') ?? country.toLowerCase()),
+    federationId: optional(values, 'federation') ?? 'imi',
+    p2pPort: port(values, 'p2p-port', 4001),
+    apiPort: port(values, 'api-port', 8080),
+    listenHost: optional(values, 'listen-host') ?? '0.0.0.0',
+    announceHost: optional(values, 'announce-host'),
+    now: Date.now(),
+    cwd
+  })
+}
+
+async function roster (args: string[]): Promise<string[]> {
+  const [sub, ...rest] = args
+  if (sub === 'show-proposal') {
+    const { values, positionals } = parse('roster show-proposal', rest, CONFIG_OPTION, ['proposal.json'])
+    const { showProposalCommand } = await import('./roster-show-proposal.js')
+    return await showProposalCommand(await loadConfig(configFile(values, cwd)), resolve(cwd, positionals[0]!))
+  }
+  if (sub === 'cosign') {
+    const { values, positionals } = parse('roster cosign', rest, { ...CONFIG_OPTION, out: { type: 'string' } }, ['proposal.json'])
+    const out = optional(values, 'out')
+    const { cosignCommand } = await import('./roster-cosign.js')
+    return await cosignCommand(await loadConfig(configFile(values, cwd)), resolve(cwd, positionals[0]!), out === undefined ? undefined : resolve(cwd, out))
+  }
+  throw new UsageError(sub === undefined ? 'roster needs show-proposal or cosign' : `unknown roster command "${sub}" (show-proposal or cosign)`)
+}
+
+// Commands are imported when chosen: help and usage errors answer without loading libp2p.
+
+/** Runs one command; returns the lines to print, or undefined for `start`, which keeps running. */
+async function run (argv: string[]): Promise<string[] | undefined> {
+  const [command, ...args] = argv
+  const end = argv.indexOf('--')
+  const flags = end === -1 ? argv : argv.slice(0, end)
+  if (command === undefined || command === 'help' || flags.includes('--help') || flags.includes('-h')) return [USAGE]
+  switch (command) {
+    case 'init': return await init(args)
+    case 'start': {
+      const { values } = parse('start', args, CONFIG_OPTION)
+      const { startCommand } = await import('./start.js')
+      await startCommand(configFile(values, cwd), print)
+      return undefined
+    }
+    case 'status': {
+      const config = await loadConfig(configFile(parse('status', args, CONFIG_OPTION).values, cwd))
+      return await (await import('./status.js')).statusCommand(config)
+    }
+    case 'verify-evidence': {
+      const config = await loadConfig(configFile(parse('verify-evidence', args, CONFIG_OPTION).values, cwd))
+      return await (await import('./verify-evidence.js')).verifyEvidenceCommand(config)
+    }
+    case 'roster': return await roster(args)
+    default: throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+try {
+  for (const line of await run(process.argv.slice(2)) ?? []) print(line)
+} catch (err) {
+  if (err instanceof UsageError) console.error(`error: ${err.message}\nrun \`npm run imi -- help\` for usage`)
+  else if (err instanceof InputError || err instanceof ConfigError) console.error(`error: ${err.message}`)
+  else if (err instanceof ImiError) console.error(`error: ${err.message} (${err.code})`)
+  else if (err instanceof CommandFailure) console.error(err.message)
+  else console.error(`error: ${(err as Error).message ?? String(err)}`)
+  process.exitCode = err instanceof InputError || err instanceof ImiError ? 2 : 1
+}

@@ -1,0 +1,23 @@
+/** What `imi help` prints. Paths are relative to the folder the command runs in. */
+export const USAGE = `usage: npm run imi -- <command> [options]
+
+  init --country <CC> [--dir ./<cc>] [--federation imi] [--p2p-port 4001] [--api-port 8080]
+       [--listen-host 0.0.0.0] [--announce-host <ip or dns name>]
+      create a node's folder: node.key, api-token, imi.json and member.json (the
+      descriptor to send to the federation); never overwrites an existing file
+  start [--config ./imi.json]
+      run the node (p2p and the local API) until SIGINT or SIGTERM; logs go to stderr
+  status [--config ./imi.json]
+      ask the running node for its peers, roster version, outbox and evidence log
+  verify-evidence [--config ./imi.json]
+      check the evidence log's hash chain and every signature in it (through the
+      running node, or from its files when it is stopped); exit 1 when broken
+  roster show-proposal <proposal.json> [--config ./imi.json]
+      show what a roster proposal changes relative to this node's current roster
+  roster cosign <proposal.json> [--config ./imi.json] [--out <file>]
+      add this node's signature to a proposal (written back in place, or to --out)
+  help
+      this text
+
+Exit codes: 0 done, 1 failed (node not running, evidence broken, ...), 2 bad input or
+configuration (the message names the setting or option to fix).`
