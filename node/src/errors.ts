@@ -11,6 +11,12 @@ export class ConfigError extends ImiError {
   }
 }
 
+/** LevelDB's lock file: another process (a running node) holds the data folder. */
+export class DatabaseLockedError extends ConfigError {
+  override name = 'DatabaseLockedError'
+  constructor (location: string) { super('dataDir', `${location} is in use by another process (is this node already running?)`) }
+}
+
 export class NotFoundError extends ImiError {
   override name = 'NotFoundError'
   constructor (message: string) { super('ERR_NOT_FOUND', message) }

@@ -93,7 +93,13 @@ export class ImiNode {
   private async startServices (): Promise<void> {
     const { config } = this
     await this.evidence.load()
-    await this.roster.load(this.overrides.roster ?? await this.readRosterFile())
+    try {
+      await this.roster.load(this.overrides.roster ?? await this.readRosterFile())
+    } catch (err) {
+      // An operator fixes this in the roster file, whatever the protocol's reason was.
+      if (err instanceof ConfigError) throw err
+      throw new ConfigError('rosterFile', `does not verify: ${(err as Error).message} (${(err as { code?: string }).code ?? 'error'})`)
+    }
     const me = this.roster.current.member(config.country)
     if (me === undefined) throw new ConfigError('country', `${config.country} is not a member in roster version ${this.roster.current.version}`)
     if (me.peerId !== this.identity.peerId) throw new ConfigError('keyFile', `this key is not the one the roster lists for ${config.country}`)

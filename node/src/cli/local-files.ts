@@ -6,7 +6,7 @@ import { access, readFile } from 'node:fs/promises'
 import { Roster, parseRosterChain, payloadDocument, verifyRosterChain, type SignedRoster } from '@imi/protocol'
 import type { NodeConfig } from '../config.js'
 import { nodeCrypto } from '../crypto.js'
-import { ConfigError } from '../errors.js'
+import { ConfigError, DatabaseLockedError } from '../errors.js'
 import { ImiNode } from '../node.js'
 import { silentLogger } from '../services/logger.js'
 import { Bucket } from '../storage/index.js'
@@ -15,8 +15,7 @@ import { CommandFailure } from './errors.js'
 
 /** LevelDB's lock: another process (a running node) holds the database. */
 export function isLocked (err: unknown): boolean {
-  const e = err as { code?: unknown, cause?: { code?: unknown } }
-  return e.code === 'LEVEL_LOCKED' || e.cause?.code === 'LEVEL_LOCKED'
+  return err instanceof DatabaseLockedError
 }
 
 /**

@@ -3,10 +3,8 @@
  * stops both cleanly and exits 0. Logs are JSON lines on stderr; stdout gets the few
  * lines an operator reads: who the node is, where it listens.
  */
-import { ImiError } from '@imi/protocol'
 import { serveNodeApi, type ApiServer } from '../api/index.js'
 import { loadConfig, type NodeConfig } from '../config.js'
-import { ConfigError } from '../errors.js'
 import { createNode, type ImiNode } from '../node.js'
 import { jsonLogger } from '../services/logger.js'
 import { CommandFailure } from './errors.js'
@@ -15,15 +13,8 @@ import { isLocked } from './local-files.js'
 /** A stuck shutdown must not leave a half-stopped node running forever. */
 const STOP_TIMEOUT_MS = 15_000
 
-/**
- * What a failed start means to the operator. A roster chain that does not verify
- * surfaces from the node as the protocol's roster error, but it is the roster file that
- * needs fixing; a locked database means this node already runs.
- */
+/** A locked database means this node already runs: not a setting to fix. */
 function explain (err: unknown, config: NodeConfig): unknown {
-  if (err instanceof ImiError && !(err instanceof ConfigError) && err.code.startsWith('ERR_ROSTER_')) {
-    return new ConfigError('rosterFile', `${config.rosterFile} does not verify: ${err.message} (${err.code})`)
-  }
   if (isLocked(err)) return new CommandFailure(`error: ${config.dataDir} is in use by another process: is this node already running?`)
   return err
 }

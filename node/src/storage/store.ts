@@ -5,6 +5,7 @@
  */
 import { Level } from 'level'
 import type { AbstractSublevel } from 'abstract-level'
+import { ConfigError, DatabaseLockedError } from '../errors.js'
 import { Bucket, type BucketName } from './buckets.js'
 
 type Sub = AbstractSublevel<Level<string, unknown>, string | Uint8Array | Buffer, string, unknown>
@@ -41,7 +42,7 @@ export class Store {
   private queue: Pending[] = []
   private flushing: Promise<void> | undefined
 
-  constructor (location: string, init: StoreInit = {}) {
+  constructor (readonly location: string, init: StoreInit = {}) {
     this.db = new Level<string, unknown>(location, { valueEncoding: 'json' })
     this.sync = init.sync ?? true
     for (const name of Object.values(Bucket)) {
@@ -50,7 +51,16 @@ export class Store {
     }
   }
 
-  async open (): Promise<void> { await this.db.open() }
+  async open (): Promise<void> {
+    try {
+      await this.db.open()
+    } catch (err) {
+      // LevelDB holds a lock file: a second process on the same folder fails here.
+      const cause = (err as { cause?: { code?: string } }).cause
+      if (cause?.code === 'LEVEL_LOCKED') throw new DatabaseLockedError(this.location)
+      throw new ConfigError('dataDir', `cannot open the database in ${this.location}: ${(cause as Error | undefined)?.message ?? (err as Error).message}`)
+    }
+  }
 
   async close (): Promise<void> {
     await this.flushing
