@@ -3,7 +3,9 @@
  * link, and verifies every envelope and receipt signature against the roster chain.
  * Reports the first broken link, which is where an investigation starts.
  */
-import { ImiError, verifyEnvelope, type CryptoSuite, type KeyResolver } from '@imi/protocol'
+import {
+  ImiError, decodeSignedRoster, verifyEnvelope, verifyGenesis, verifyRosterUpdate, type CryptoSuite, type KeyResolver, type Roster
+} from '@imi/protocol'
 import { EvidenceLog, type EvidenceEntry } from '../storage/index.js'
 
 export interface EvidenceReport {
@@ -15,13 +17,22 @@ export interface EvidenceReport {
 export async function verifyEvidence (entries: AsyncIterable<EvidenceEntry>, ctx: { crypto: CryptoSuite, keys: KeyResolver, federationId: string }): Promise<EvidenceReport> {
   let expectedSeq = 0
   let prev = 'A'.repeat(43)
+  let roster: Roster | undefined
   const broken = (seq: number, reason: string): EvidenceReport => ({ ok: false, entries: expectedSeq, firstBroken: { seq, reason } })
   for await (const entry of entries) {
     if (entry.seq !== expectedSeq) return broken(expectedSeq, `entry ${expectedSeq} is missing`)
     if (entry.prev !== prev) return broken(entry.seq, 'does not link to the previous entry')
     const { hash, ...rest } = entry
     if (EvidenceLog.hashOf(rest, ctx.crypto) !== hash) return broken(entry.seq, 'content does not match its hash')
-    if (entry.type !== 'roster') {
+    if (entry.type === 'roster') {
+      // Each logged version must follow the one before it under the quorum rule.
+      try {
+        const signed = decodeSignedRoster(JSON.parse(entry.jws))
+        roster = roster === undefined ? verifyGenesis(signed, ctx.crypto, ctx.federationId) : verifyRosterUpdate(roster, signed, ctx.crypto)
+      } catch (err) {
+        return broken(entry.seq, `roster version does not verify: ${err instanceof ImiError ? err.code : 'not JSON'}`)
+      }
+    } else {
       try {
         // Evidence is judged by the keys valid when it was signed, however old it is.
         verifyEnvelope(entry.jws, { federationId: ctx.federationId, keys: ctx.keys, crypto: ctx.crypto, now: entry.at, maxAgeMs: Number.MAX_SAFE_INTEGER })

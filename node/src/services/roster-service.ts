@@ -19,6 +19,7 @@ export interface RosterServiceComponents {
 
 export class RosterService extends EventTarget {
   private chain: Roster[] = []
+  private queue: Promise<void> = Promise.resolve()
 
   constructor (private readonly components: RosterServiceComponents, private readonly init: { federationId: string }) { super() }
 
@@ -48,6 +49,8 @@ export class RosterService extends EventTarget {
     await this.offer(configured.slice(1))
   }
 
+  get loaded (): boolean { return this.chain.length > 0 }
+
   get current (): Roster {
     const r = this.chain[this.chain.length - 1]
     if (r === undefined) throw new Error('roster not loaded')
@@ -68,8 +71,18 @@ export class RosterService extends EventTarget {
     return { key: (kid: string): KeyInfo | undefined => { for (const r of chain) { const k = r.key(kid); if (k !== undefined) return k } return undefined } }
   }
 
-  /** Applies newer versions in order; returns how many were applied. */
+  /**
+   * Applies newer versions in order; returns how many were applied. Offers run one at a
+   * time: the same version arriving by gossip and by a peer's reply at once must be
+   * judged against the chain the other one left, not both against the old one.
+   */
   async offer (versions: readonly SignedRoster[]): Promise<number> {
+    const turn = this.queue.then(async () => await this.apply(versions))
+    this.queue = turn.then(() => {}, () => {})
+    return await turn
+  }
+
+  private async apply (versions: readonly SignedRoster[]): Promise<number> {
     let applied = 0
     for (const signed of versions) {
       try {

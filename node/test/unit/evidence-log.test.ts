@@ -46,7 +46,7 @@ describe('evidence log', () => {
     const again = new EvidenceLog({ store, crypto: nodeCrypto, now: () => now })
     await again.load()
     expect(again.length).to.equal(6)
-    await store.commit([], again.append([{ type: 'roster', ref: 'v1', jws: '{}' }]))
+    await store.commit([], again.append([{ type: 'roster', ref: 'v1', jws: JSON.stringify(roster.signed) }]))
     log = again
     expect(await check()).to.deep.equal({ ok: true, entries: 7 })
   })
@@ -76,5 +76,27 @@ describe('evidence log', () => {
     const { hash: _h, ...rest } = { ...e!, jws: forgedJws }
     await store.commit([{ type: 'put', bucket: Bucket.evidence, key: seqKey(1), value: { ...rest, hash: EvidenceLog.hashOf(rest, nodeCrypto) } }])
     expect((await check()).firstBroken?.seq).to.equal(1)
+  })
+})
+
+describe('evidence log: roster versions', () => {
+  it('names a logged roster version that does not verify', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imi-evidence-roster-'))
+    const store = new Store(dir, { sync: false })
+    await store.open()
+    try {
+      const log = new EvidenceLog({ store, crypto: nodeCrypto, now: () => Date.now() })
+      await log.load()
+      const id = await generateIdentity()
+      const doc = { fed: 'imi-test', version: 1, created: 1000, bootstraps: [], members: [{ country: 'PL', name: 'Poland', peerId: id.peerId, addresses: [], keys: [rosterKeyOf(id, 0)] }] }
+      const unsigned = proposeRoster(doc)
+      await store.commit([], log.append([{ type: 'roster', ref: 'v1', jws: JSON.stringify(unsigned) }]))
+      const report = await verifyEvidence(log.entries(), { crypto: nodeCrypto, keys: { key: () => undefined }, federationId: 'imi-test' })
+      expect(report.firstBroken?.seq).to.equal(0)
+      expect(report.firstBroken?.reason).to.match(/roster version does not verify/)
+    } finally {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
