@@ -10,6 +10,9 @@ export const Bucket = {
   sent: 'sent',
   /** Envelopes this node accepted, with the receipt it issued. */
   received: 'received',
+  /** `<created>:<id>` -> id, so lists come newest first without reading everything. */
+  sentByTime: 'sent-by-time',
+  receivedByTime: 'received-by-time',
   /** Personal-data sidecars, kept apart so erasure is one delete and leaves evidence intact. */
   personalData: 'personal-data',
   /** Hash-chained log of every envelope and receipt sent or received. */
@@ -24,4 +27,9 @@ export type BucketName = typeof Bucket[keyof typeof Bucket]
 /** Fixed-width keys so that lexicographic order is numeric order. */
 export function seqKey (n: number): string {
   return n.toString(16).padStart(12, '0')
+}
+
+/** Index key ordering records by time, then id. */
+export function timeKey (at: number, id: string): string {
+  return `${seqKey(at)}:${id}`
 }

@@ -1,3 +1,3 @@
-export { Bucket, seqKey, type BucketName } from './buckets.js'
+export { Bucket, seqKey, timeKey, type BucketName } from './buckets.js'
 export { Store, type StoreInit, type WriteOp, type Sequencer } from './store.js'
 export { EvidenceLog, type EvidenceDraft, type EvidenceEntry, type EvidenceType } from './evidence-log.js'

@@ -26,4 +26,19 @@ describe('direct messages between real nodes (loopback TCP)', function () {
     expect((await fed.node('CZ').verifyEvidence()).ok).to.equal(true)
     expect((await fed.node('PL').verifyEvidence()).ok).to.equal(true)
   })
+
+  it('lists the newest messages first, in both directions', async () => {
+    const cz = fed.node('CZ')
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      ids.push((await cz.messaging.send({ kind: 'note', to: 'AT', body: { text: `n${i}` } })).id)
+      await new Promise((r) => setTimeout(r, 3))
+    }
+    expect((await cz.messaging.list('sent', 3)).map((m) => m.id)).to.deep.equal(ids.slice(-3).reverse())
+    // The inbox is ordered by arrival, which pipelining may make differ from sending order.
+    const inbox = await eventually(async () => { const l = await fed.node('AT').messaging.list('received', 10); return l.length === 5 ? l : undefined }, 10_000, 'all five at AT')
+    const arrivals = inbox.map((m) => m.receiptAt!)
+    expect(arrivals).to.deep.equal([...arrivals].sort((a, b) => b - a))
+    expect(new Set(inbox.map((m) => m.id))).to.deep.equal(new Set(ids))
+  })
 })

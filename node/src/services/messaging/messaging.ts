@@ -11,7 +11,7 @@ import {
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { InvalidRequestError, NotFoundError } from '../../errors.js'
-import { Bucket, type EvidenceLog, type Store } from '../../storage/index.js'
+import { Bucket, timeKey, type EvidenceLog, type Store } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import type { RosterService } from '../roster-service.js'
 import { OutboxScheduler, type OutboxInit } from './outbox.js'
@@ -97,6 +97,7 @@ export class Messaging extends EventTarget {
     const entry: OutboxEntry = { id: env.hdr.id, to: request.to, queuedAt: this.components.clock.now(), attempts: 0 }
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.sent, key: record.id, value: record },
+      { type: 'put', bucket: Bucket.sentByTime, key: timeKey(record.hdr.created, record.id), value: record.id },
       { type: 'put', bucket: Bucket.outbox, key: record.id, value: entry },
       ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
     ], this.components.evidence.append([{ type: 'sent', ref: record.id, jws: env.jws }]))
@@ -157,6 +158,7 @@ export class Messaging extends EventTarget {
     const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.received, key: record.id, value: record },
+      { type: 'put', bucket: Bucket.receivedByTime, key: timeKey(record.receivedAt, record.id), value: record.id },
       ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
     ], this.components.evidence.append([
       { type: 'received', ref: record.id, jws: env.jws },
@@ -203,14 +205,12 @@ export class Messaging extends EventTarget {
     throw new NotFoundError(`no message ${id}`)
   }
 
+  /** The newest `limit` messages in one direction, newest first. */
   async list (direction: 'sent' | 'received', limit = 50): Promise<MessageView[]> {
     const out: MessageView[] = []
-    const bucket = direction === 'sent' ? Bucket.sent : Bucket.received
-    for await (const [, rec] of this.components.store.entries<SentRecord | ReceivedRecord>(bucket, { limit })) {
-      const status = direction === 'received' || rec.receipt !== undefined ? 'delivered' : 'pending'
-      out.push(this.viewOf(rec, direction, status, 'receivedAt' in rec ? rec.receivedAt : rec.receiptAt))
-    }
-    return out.sort((a, b) => b.created - a.created)
+    const index = direction === 'sent' ? Bucket.sentByTime : Bucket.receivedByTime
+    for await (const [, id] of this.components.store.entries<string>(index, { reverse: true, limit })) out.push(await this.view(id))
+    return out
   }
 
   private viewOf (rec: SentRecord | ReceivedRecord, direction: 'sent' | 'received', status: 'pending' | 'delivered', at?: number): MessageView {
