@@ -46,11 +46,15 @@ export const DEFAULTS = {
 
 type Raw = Record<string, unknown>
 
-function section (raw: Raw, name: string): Raw {
+/** A section of settings; a key nobody defined is a typo, and typos are errors. */
+function section (raw: Raw, name: string, known: readonly string[]): Raw {
   const v = raw[name] ?? {}
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(name, 'must be an object')
+  for (const k of Object.keys(v)) if (!known.includes(k)) throw new ConfigError(`${name}.${k}`, `is not a known setting (known: ${known.join(', ')})`)
   return v as Raw
 }
+
+const HOST_PATTERN = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*)$/
 
 function str (v: unknown, setting: string, fallback: string): string {
   if (v === undefined) return fallback
@@ -97,14 +101,20 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     const p = str(v, setting, fallback)
     return isAbsolute(p) ? p : resolve(baseDir, p)
   }
-  const p2p = section(r, 'p2p')
-  const api = section(r, 'api')
-  const storage = section(r, 'storage')
-  const delivery = section(r, 'delivery')
-  const log = section(r, 'log')
+  const p2p = section(r, 'p2p', ['listen', 'announce', 'bootstrap', 'singleHost'])
+  const api = section(r, 'api', ['host', 'port', 'tokenFile'])
+  const storage = section(r, 'storage', ['sync'])
+  const delivery = section(r, 'delivery', ['retryInitialMs', 'retryMaxMs'])
+  const log = section(r, 'log', ['level'])
   const level = str(log.level, 'log.level', 'info')
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError('log.level', 'must be debug, info, warn or error')
   const host = str(api.host, 'api.host', DEFAULTS.apiHost)
+  if (!HOST_PATTERN.test(host)) throw new ConfigError('api.host', `"${host}" is not an IP address or host name`)
+  const listen = addrs(p2p.listen, 'p2p.listen', DEFAULTS.listen)
+  if (listen.length === 0) throw new ConfigError('p2p.listen', 'needs at least one address')
+  const retryInitialMs = int(delivery.retryInitialMs, 'delivery.retryInitialMs', DEFAULTS.retryInitialMs, 10, 3_600_000)
+  const retryMaxMs = int(delivery.retryMaxMs, 'delivery.retryMaxMs', DEFAULTS.retryMaxMs, 100, 86_400_000)
+  if (retryMaxMs < retryInitialMs) throw new ConfigError('delivery.retryMaxMs', 'must not be smaller than delivery.retryInitialMs')
   return {
     country: r.country,
     federationId,
@@ -112,17 +122,14 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     keyFile: path(r.keyFile, 'keyFile', DEFAULTS.keyFile),
     rosterFile: path(r.rosterFile, 'rosterFile', DEFAULTS.rosterFile),
     p2p: {
-      listen: addrs(p2p.listen, 'p2p.listen', DEFAULTS.listen),
+      listen,
       announce: addrs(p2p.announce, 'p2p.announce', []),
       bootstrap: addrs(p2p.bootstrap, 'p2p.bootstrap', [], true),
       singleHost: bool(p2p.singleHost, 'p2p.singleHost', false)
     },
     api: { host, port: int(api.port, 'api.port', DEFAULTS.apiPort, 0, 65535), tokenFile: path(api.tokenFile, 'api.tokenFile', DEFAULTS.tokenFile) },
     storage: { sync: bool(storage.sync, 'storage.sync', true) },
-    delivery: {
-      retryInitialMs: int(delivery.retryInitialMs, 'delivery.retryInitialMs', DEFAULTS.retryInitialMs, 10, 3_600_000),
-      retryMaxMs: int(delivery.retryMaxMs, 'delivery.retryMaxMs', DEFAULTS.retryMaxMs, 100, 86_400_000)
-    },
+    delivery: { retryInitialMs, retryMaxMs },
     log: { level: level as LogLevel }
   }
 }

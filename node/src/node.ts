@@ -217,15 +217,16 @@ export class ImiNode {
   status (): NodeStatus {
     const libp2p = this.libp2p
     const peers = libp2p?.getPeers().map((p) => p.toString()) ?? []
-    const roster = this.roster.current
+    const roster = this.roster.loaded ? this.roster.current : undefined
     return {
       country: this.config.country,
       federationId: this.config.federationId,
-      peerId: this.identity.peerId,
+      // Before the first start there is no identity loaded and no roster: say so, don't throw.
+      peerId: this.identity?.peerId ?? '',
       running: this.started,
-      rosterVersion: roster.version,
-      members: roster.size,
-      connectedMembers: peers.map((p) => roster.memberByPeerId(p)?.country).filter((c): c is string => c !== undefined).sort(),
+      rosterVersion: roster?.version ?? 0,
+      members: roster?.size ?? 0,
+      connectedMembers: peers.map((p) => roster?.memberByPeerId(p)?.country).filter((c): c is string => c !== undefined).sort(),
       peers: peers.length,
       outboxDepth: this.started ? this.messaging.outboxDepth() : 0,
       evidenceEntries: this.evidence.length,

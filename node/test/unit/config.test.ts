@@ -122,3 +122,24 @@ describe('node configuration', () => {
     })
   })
 })
+
+describe('configuration: settings inside sections', () => {
+  const base = { country: 'PL' }
+  const settingOf = (raw: Record<string, unknown>): string => {
+    try { parseConfig({ ...base, ...raw }, '/srv/imi') } catch (err) { return (err as { setting: string }).setting }
+    return 'accepted'
+  }
+
+  it('names a misspelt setting inside a section', () => {
+    expect(settingOf({ api: { prot: 8080 } })).to.equal('api.prot')
+    expect(settingOf({ p2p: { listn: [] } })).to.equal('p2p.listn')
+  })
+
+  it('refuses an empty listen list, a bad API host and retries that shrink', () => {
+    expect(settingOf({ p2p: { listen: [] } })).to.equal('p2p.listen')
+    expect(settingOf({ api: { host: 'local host' } })).to.equal('api.host')
+    expect(settingOf({ delivery: { retryInitialMs: 5000, retryMaxMs: 1000 } })).to.equal('delivery.retryMaxMs')
+    expect(settingOf({ api: { host: '::1' } })).to.equal('accepted')
+    expect(settingOf({ api: { host: 'imi.example.internal' } })).to.equal('accepted')
+  })
+})
