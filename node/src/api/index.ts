@@ -5,5 +5,5 @@ export {
   errorBody, statusForCode, type ErrorBody
 } from './errors.js'
 export { startApiServer, type ApiServer, type ApiServerInit } from './server.js'
-export { serveNodeApi, serveApi } from './serve-node.js'
-export { createApiToken, readApiToken, loadApiToken, API_TOKEN_BYTES } from './token.js'
+export { serveNodeApi } from './serve-node.js'
+export { createApiToken, readApiToken, API_TOKEN_BYTES } from './token.js'

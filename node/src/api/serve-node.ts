@@ -22,6 +22,3 @@ export async function serveNodeApi (node: ApiNode, config: Pick<NodeConfig, 'api
   logger.info('api listening', { url: server.url })
   return server
 }
-
-/** The same function under the shorter name the CLI uses. */
-export const serveApi = serveNodeApi

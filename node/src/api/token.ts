@@ -28,6 +28,3 @@ export async function readApiToken (path: string): Promise<string> {
   if (!TOKEN_PATTERN.test(token)) throw new ConfigError('api.tokenFile', `${path} does not hold a token (at least 32 base64url characters)`)
   return token
 }
-
-/** The same reader under the name the CLI uses. */
-export const loadApiToken = readApiToken

@@ -2,7 +2,7 @@
  * The CLI's way into a running node: its local API, with the operator's token. No
  * answer at all means the node is not running; an error answer is reported as such.
  */
-import { loadApiToken } from '../api/index.js'
+import { readApiToken } from '../api/index.js'
 import type { NodeConfig } from '../config.js'
 import { CommandFailure } from './errors.js'
 
@@ -20,7 +20,7 @@ export function apiBaseUrl (config: Pick<NodeConfig, 'api'>): string {
 }
 
 export async function apiGet<T> (config: Pick<NodeConfig, 'api'>, path: string): Promise<T> {
-  const token = await loadApiToken(config.api.tokenFile)
+  const token = await readApiToken(config.api.tokenFile)
   const base = apiBaseUrl(config)
   let res: Response
   try {
