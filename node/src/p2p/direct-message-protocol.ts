@@ -41,7 +41,8 @@ async function serve (stream: Stream, peer: string, handler: DirectMessageHandle
       break
     }
     out.push(answer(frame, peer, handler))
-    if (out.pending >= SERVER_PIPELINE) await out.drained()
+    // Back-pressure: stop reading while the pipeline is full, resume as soon as it is not.
+    while (out.pending >= SERVER_PIPELINE) await out.progress()
   }
   await out.drained()
   log.debug('direct message stream closed', { peer })
@@ -57,6 +58,7 @@ class OrderedWriter {
   private readonly queue: Array<{ done: Promise<void>, value?: Uint8Array }> = []
   private loop: Promise<void> = Promise.resolve()
   private looping = false
+  private wrote: Array<() => void> = []
 
   constructor (private readonly lp: ReturnType<typeof lpStream>) {}
 
@@ -76,12 +78,19 @@ class OrderedWriter {
     while (this.looping) await this.loop
   }
 
+  /** Resolves after the next write, or at once when nothing is pending. */
+  async progress (): Promise<void> {
+    if (!this.looping) return
+    await Promise.race([new Promise<void>((resolve) => { this.wrote.push(resolve) }), this.loop])
+  }
+
   private async run (): Promise<void> {
     while (this.queue.length > 0) {
       await this.queue[0]!.done
       const batch: Uint8Array[] = []
       while (this.queue[0]?.value !== undefined) batch.push(this.queue.shift()!.value!)
       await this.lp.writeV(batch)
+      for (const resolve of this.wrote.splice(0)) resolve()
     }
   }
 }

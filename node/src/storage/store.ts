@@ -31,6 +31,7 @@ export interface StoreInit {
 interface Pending {
   ops: WriteOp[]
   sequencer: Sequencer | undefined
+  durable: boolean
   resolve: () => void
   reject: (err: unknown) => void
 }
@@ -92,10 +93,14 @@ export class Store {
     return n
   }
 
-  /** Atomically writes `ops` plus whatever `sequencer` adds at its turn in the order. */
-  async commit (ops: WriteOp[], sequencer?: Sequencer): Promise<void> {
+  /**
+   * Atomically writes `ops` plus whatever `sequencer` adds at its turn in the order.
+   * `durable: false` is for writes that can be recovered after a power loss (a receipt
+   * the peer will send again): they skip the fsync unless they share a batch with one.
+   */
+  async commit (ops: WriteOp[], sequencer?: Sequencer, opts: { durable?: boolean } = {}): Promise<void> {
     await new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops, sequencer, resolve, reject })
+      this.queue.push({ ops, sequencer, durable: opts.durable ?? true, resolve, reject })
       this.flushing ??= this.flush()
     })
   }
@@ -115,7 +120,7 @@ export class Store {
       try {
         await this.db.batch(ops.map((op) => op.type === 'put'
           ? { type: 'put' as const, key: op.key, value: op.value, sublevel: this.sub(op.bucket) }
-          : { type: 'del' as const, key: op.key, sublevel: this.sub(op.bucket) }), { sync: this.sync } as object)
+          : { type: 'del' as const, key: op.key, sublevel: this.sub(op.bucket) }), { sync: this.sync && batch.some((p) => p.durable) } as object)
         for (const p of batch) { p.sequencer?.settle(true); p.resolve() }
       } catch (err) {
         for (const p of batch) { p.sequencer?.settle(false); p.reject(err) }

@@ -185,7 +185,10 @@ export class Messaging extends EventTarget {
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.sent, key: sent.id, value: { ...sent, receipt: receipt.jws, receiptAt } },
       { type: 'del', bucket: Bucket.outbox, key: sent.id }
-    ], this.components.evidence.append([{ type: 'receipt-received', ref: sent.id, jws: receipt.jws }]))
+    ], this.components.evidence.append([{ type: 'receipt-received', ref: sent.id, jws: receipt.jws }]),
+    // Lost in a power cut, this receipt comes back: the outbox entry survives, the retry
+    // reaches the receiver, and it answers a duplicate with the very same receipt.
+    { durable: false })
     this.frames.delete(sent.id)
     this.dispatchEvent(new CustomEvent('delivered', { detail: { id: sent.id, to: entry.to, latencyMs: receiptAt - sent.hdr.created } }))
   }
