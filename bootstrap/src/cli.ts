@@ -83,6 +83,7 @@ async function start (args: string[]): Promise<void> {
 
 async function run (argv: string[]): Promise<string[] | undefined> {
   const [command, ...rest] = argv
+  if (command === 'help' || command === '--help' || command === '-h') return USAGE.split('\n')
   if (command === 'start') { await start(rest); return undefined }
   if (command === 'init') return await initCommand(required(parse(rest, { dir: str }).values, 'dir'))
   if (command === 'genesis') {
