@@ -1,0 +1,104 @@
+/**
+ * /imi/<fed>/dm/1.0.0, receiving side: length-prefixed request frames, many per stream,
+ * handled concurrently (so they share storage batches) and answered in order. The peer
+ * was authenticated by the connection; its id goes to the handler with every frame.
+ */
+import { lpStream } from '@libp2p/utils'
+import type { Connection, Libp2p, Stream } from '@libp2p/interface'
+import { MAX_WIRE_BYTES, decodeWire, protocolId, ImiError, type WireEnvelope } from '@imi/protocol'
+import type { Logger } from '../services/logger.js'
+
+export const DM_PROTOCOL_NAME = 'dm'
+/** Requests a receiver works on at once per stream; further frames wait to be read. */
+const SERVER_PIPELINE = 256
+
+export interface DirectMessageHandler {
+  /** Returns the reply frame for one request frame from an authenticated peer. */
+  receiveFrame(wire: WireEnvelope, remotePeerId: string): Promise<Uint8Array>
+  /** Encodes a refusal for a frame that could not even be decoded. */
+  refuse(code: string, message: string): Uint8Array
+}
+
+export async function handleDirectMessages (libp2p: Libp2p, federationId: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+  await libp2p.handle(protocolId(federationId, DM_PROTOCOL_NAME), (stream: Stream, connection: Connection) => {
+    serve(stream, connection.remotePeer.toString(), handler, log).catch((err: unknown) => {
+      log.debug('direct message stream ended', { peer: connection.remotePeer.toString(), error: (err as Error).name })
+      stream.abort(err as Error)
+    })
+  }, { maxInboundStreams: 8, runOnLimitedConnection: false })
+}
+
+async function serve (stream: Stream, peer: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+  const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES })
+  const out = new OrderedWriter(lp)
+  for (;;) {
+    let frame: Uint8Array
+    try {
+      frame = (await lp.read()).subarray()
+    } catch {
+      break
+    }
+    out.push(answer(frame, peer, handler))
+    // Back-pressure: stop reading while the pipeline is full, resume as soon as it is not.
+    while (out.pending >= SERVER_PIPELINE) await out.progress()
+  }
+  await out.drained()
+  log.debug('direct message stream closed', { peer })
+  await stream.close().catch(() => {})
+}
+
+/**
+ * Writes replies in request order (the client matches them first-in, first-out), and
+ * every reply that is ready goes out in one write: one encryption and one syscall for
+ * many frames under load.
+ */
+class OrderedWriter {
+  private readonly queue: Array<{ done: Promise<void>, value?: Uint8Array }> = []
+  private loop: Promise<void> = Promise.resolve()
+  private looping = false
+  private wrote: Array<() => void> = []
+
+  constructor (private readonly lp: ReturnType<typeof lpStream>) {}
+
+  get pending (): number { return this.queue.length }
+
+  push (reply: Promise<Uint8Array>): void {
+    const entry: { done: Promise<void>, value?: Uint8Array } = { done: Promise.resolve() }
+    entry.done = reply.then((v) => { entry.value = v })
+    this.queue.push(entry)
+    if (!this.looping) {
+      this.looping = true
+      this.loop = this.run().finally(() => { this.looping = false })
+    }
+  }
+
+  async drained (): Promise<void> {
+    while (this.looping) await this.loop
+  }
+
+  /** Resolves after the next write, or at once when nothing is pending. */
+  async progress (): Promise<void> {
+    if (!this.looping) return
+    await Promise.race([new Promise<void>((resolve) => { this.wrote.push(resolve) }), this.loop])
+  }
+
+  private async run (): Promise<void> {
+    while (this.queue.length > 0) {
+      await this.queue[0]!.done
+      const batch: Uint8Array[] = []
+      while (this.queue[0]?.value !== undefined) batch.push(this.queue.shift()!.value!)
+      await this.lp.writeV(batch)
+      for (const resolve of this.wrote.splice(0)) resolve()
+    }
+  }
+}
+
+async function answer (frame: Uint8Array, peer: string, handler: DirectMessageHandler): Promise<Uint8Array> {
+  let wire: WireEnvelope
+  try {
+    wire = decodeWire(frame)
+  } catch (err) {
+    return err instanceof ImiError ? handler.refuse(err.code, err.message) : handler.refuse('ERR_ENVELOPE_ENCODING', 'undecodable frame')
+  }
+  return await handler.receiveFrame(wire, peer)
+}
