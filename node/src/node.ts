@@ -236,7 +236,7 @@ export class ImiNode {
   }
 
   async verifyEvidence (): Promise<EvidenceReport> {
-    return await verifyEvidence(this.evidence.entries(), { crypto: this.crypto, keys: this.roster.historicKeys(), federationId: this.config.federationId })
+    return await verifyEvidence(this.evidence.entries(), { crypto: this.crypto, keys: this.roster.historicKeys(), federationId: this.config.federationId, head: this.evidence.head })
   }
 }
 

@@ -11,6 +11,8 @@ import type { Logger } from '../services/logger.js'
 export const DM_PROTOCOL_NAME = 'dm'
 /** Requests a receiver works on at once per stream; further frames wait to be read. */
 const SERVER_PIPELINE = 256
+/** A sender that has said nothing for this long gives its stream back. */
+const STREAM_IDLE_MS = 120_000
 
 export interface DirectMessageHandler {
   /** Returns the reply frame for one request frame from an authenticated peer. */
@@ -34,7 +36,8 @@ async function serve (stream: Stream, peer: string, handler: DirectMessageHandle
   for (;;) {
     let frame: Uint8Array
     try {
-      frame = (await lp.read()).subarray()
+      // An idle stream is closed; the sender opens a new one for its next message.
+      frame = (await lp.read({ signal: AbortSignal.timeout(STREAM_IDLE_MS) })).subarray()
     } catch {
       break
     }
@@ -56,6 +59,7 @@ class OrderedWriter {
   private readonly queue: Array<{ done: Promise<void>, value?: Uint8Array }> = []
   private loop: Promise<void> = Promise.resolve()
   private looping = false
+  private failure: unknown
   private wrote: Array<() => void> = []
 
   constructor (private readonly lp: ReturnType<typeof lpStream>) {}
@@ -68,27 +72,38 @@ class OrderedWriter {
     this.queue.push(entry)
     if (!this.looping) {
       this.looping = true
-      this.loop = this.run().finally(() => { this.looping = false })
+      // A failed write ends the stream; the error surfaces from drained() or progress().
+      this.loop = this.run().catch((err: unknown) => { this.failure = err })
     }
   }
 
   async drained (): Promise<void> {
     while (this.looping) await this.loop
+    this.throwIfFailed()
   }
 
   /** Resolves after the next write, or at once when nothing is pending. */
   async progress (): Promise<void> {
-    if (!this.looping) return
-    await Promise.race([new Promise<void>((resolve) => { this.wrote.push(resolve) }), this.loop])
+    if (this.looping) await Promise.race([new Promise<void>((resolve) => { this.wrote.push(resolve) }), this.loop])
+    this.throwIfFailed()
+  }
+
+  private throwIfFailed (): void {
+    if (this.failure !== undefined) throw this.failure
   }
 
   private async run (): Promise<void> {
-    while (this.queue.length > 0) {
-      await this.queue[0]!.done
-      const batch: Uint8Array[] = []
-      while (this.queue[0]?.value !== undefined) batch.push(this.queue.shift()!.value!)
-      await this.lp.writeV(batch)
-      for (const resolve of this.wrote.splice(0)) resolve()
+    try {
+      while (this.queue.length > 0) {
+        await this.queue[0]!.done
+        const batch: Uint8Array[] = []
+        while (this.queue[0]?.value !== undefined) batch.push(this.queue.shift()!.value!)
+        await this.lp.writeV(batch)
+        for (const resolve of this.wrote.splice(0)) resolve()
+      }
+    } finally {
+      // Cleared in the same turn the loop ends: a reply pushed right after starts a new loop.
+      this.looping = false
     }
   }
 }

@@ -14,7 +14,15 @@ export interface EvidenceReport {
   readonly firstBroken?: { readonly seq: number, readonly reason: string }
 }
 
-export async function verifyEvidence (entries: AsyncIterable<EvidenceEntry>, ctx: { crypto: CryptoSuite, keys: KeyResolver, federationId: string }): Promise<EvidenceReport> {
+export interface EvidenceContext {
+  readonly crypto: CryptoSuite
+  readonly keys: KeyResolver
+  readonly federationId: string
+  /** The head recorded with the last append: the chain must end exactly there. */
+  readonly head?: { readonly seq: number, readonly hash: string }
+}
+
+export async function verifyEvidence (entries: AsyncIterable<EvidenceEntry>, ctx: EvidenceContext): Promise<EvidenceReport> {
   let expectedSeq = 0
   let prev = 'A'.repeat(43)
   let roster: Roster | undefined
@@ -42,6 +50,10 @@ export async function verifyEvidence (entries: AsyncIterable<EvidenceEntry>, ctx
     }
     prev = hash
     expectedSeq++
+  }
+  // Without this, deleting the newest entries would leave a chain that checks out.
+  if (ctx.head !== undefined && (ctx.head.seq !== expectedSeq - 1 || (expectedSeq > 0 && ctx.head.hash !== prev))) {
+    return broken(expectedSeq, `the chain ends at entry ${expectedSeq - 1}, the recorded head is entry ${ctx.head.seq}`)
   }
   return { ok: true, entries: expectedSeq }
 }

@@ -44,6 +44,9 @@ export class EvidenceLog {
 
   get length (): number { return this.durable.seq + 1 }
 
+  /** The last entry written, as recorded with every append: what the chain must end at. */
+  get head (): { readonly seq: number, readonly hash: string } { return this.durable }
+
   static hashOf (entry: Omit<EvidenceEntry, 'hash'>, crypto: Pick<CryptoSuite, 'sha256'>): string {
     return toBase64url(crypto.sha256(utf8(canonicalJson(entry))))
   }

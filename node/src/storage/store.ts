@@ -113,11 +113,11 @@ export class Store {
       const batch = this.queue
       this.queue = []
       const ops: WriteOp[] = []
-      for (const p of batch) {
-        ops.push(...p.ops)
-        if (p.sequencer !== undefined) ops.push(...p.sequencer.build())
-      }
       try {
+        for (const p of batch) {
+          ops.push(...p.ops)
+          if (p.sequencer !== undefined) ops.push(...p.sequencer.build())
+        }
         await this.db.batch(ops.map((op) => op.type === 'put'
           ? { type: 'put' as const, key: op.key, value: op.value, sublevel: this.sub(op.bucket) }
           : { type: 'del' as const, key: op.key, sublevel: this.sub(op.bucket) }), { sync: this.sync && batch.some((p) => p.durable) } as object)

@@ -35,7 +35,7 @@ describe('evidence log', () => {
   })
   afterEach(async () => { await store.close(); await rm(dir, { recursive: true, force: true }) })
 
-  const check = async () => await verifyEvidence(log.entries(), { crypto: nodeCrypto, keys: roster, federationId: 'imi-test' })
+  const check = async () => await verifyEvidence(log.entries(), { crypto: nodeCrypto, keys: roster, federationId: 'imi-test', head: log.head })
 
   it('verifies an intact chain end to end', async () => {
     expect(await check()).to.deep.equal({ ok: true, entries: 6 })
@@ -71,11 +71,22 @@ describe('evidence log', () => {
 
   it('detects a signature that no longer verifies', async () => {
     const e = await store.get<EvidenceEntry>(Bucket.evidence, seqKey(1))
-    const parts = e!.jws.split('.')
-    const forgedJws = `${parts[0]}.${toBase64url(new TextEncoder().encode('{"hdr":{},"body":{}}'))}.${parts[2]}`
+    const [h, p, sig] = e!.jws.split('.')
+    const payload = JSON.parse(Buffer.from(p!, 'base64url').toString()) as { body: { text: string } }
+    payload.body.text = 'rewritten after signing'
+    const forgedJws = `${h}.${toBase64url(new TextEncoder().encode(JSON.stringify(payload)))}.${sig}`
     const { hash: _h, ...rest } = { ...e!, jws: forgedJws }
     await store.commit([{ type: 'put', bucket: Bucket.evidence, key: seqKey(1), value: { ...rest, hash: EvidenceLog.hashOf(rest, nodeCrypto) } }])
-    expect((await check()).firstBroken?.seq).to.equal(1)
+    const report = await check()
+    // The rewritten entry fails its signature; its successor's link would fail next.
+    expect(report.firstBroken).to.deep.equal({ seq: 1, reason: 'signature check failed: ERR_INVALID_SIGNATURE' })
+  })
+
+  it('detects the newest entries deleted from the end', async () => {
+    await store.commit([{ type: 'del', bucket: Bucket.evidence, key: seqKey(5) }, { type: 'del', bucket: Bucket.evidence, key: seqKey(4) }])
+    const report = await check()
+    expect(report.ok).to.equal(false)
+    expect(report.firstBroken?.reason).to.equal('the chain ends at entry 3, the recorded head is entry 5')
   })
 })
 
