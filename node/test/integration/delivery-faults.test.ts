@@ -30,7 +30,18 @@ async function idsIn (store: Store): Promise<string[]> {
   return ids
 }
 
-describe('delivery under faults (real nodes, real processes)', function () {
+/**
+ * Kill points are random, from a seed printed in every assertion message: rerun a failure
+ * with IMI_TEST_SEED=<seed>.
+ */
+const SEED = Number(process.env.IMI_TEST_SEED ?? Date.now() % 1_000_000)
+let state = SEED
+function random (): number {
+  state = (state * 1103515245 + 12345) % 2147483648
+  return state / 2147483648
+}
+
+describe(`delivery under faults (real nodes, real processes; IMI_TEST_SEED=${SEED})`, function () {
   this.timeout(120_000)
   let fed: TestFederation
   const children: Child[] = []
@@ -68,7 +79,8 @@ describe('delivery under faults (real nodes, real processes)', function () {
       for (let i = 0; i < 400; i++) ids.push((await cz.messaging.send({ kind: 'note', to: 'PL', body: { text: `burst ${i}` } })).id)
     })()
     // Kill the receiver at a random moment while receipts are flowing.
-    await eventually(async () => ids.length > 50 + Math.floor(Math.random() * 200), 20_000, 'burst under way')
+    const killAfter = 50 + Math.floor(random() * 200)
+    await eventually(async () => ids.length > killAfter, 20_000, 'burst under way')
     pl.proc.kill('SIGKILL')
     await pl.exited
     await burst
@@ -89,7 +101,8 @@ describe('delivery under faults (real nodes, real processes)', function () {
     const setup = await childSetup(fed, 'CZ')
     let cz = startChild(setup, ['send', 'PL', '500'])
     children.push(cz)
-    await eventually(() => cz.lines.filter((l) => l.startsWith('sent ')).length > 100 + Math.floor(Math.random() * 200), 30_000, 'burst under way')
+    const killAfter = 100 + Math.floor(random() * 200)
+    await eventually(() => cz.lines.filter((l) => l.startsWith('sent ')).length > killAfter, 30_000, 'burst under way')
     cz.proc.kill('SIGKILL')
     await cz.exited
     const acknowledged = cz.lines.filter((l) => l.startsWith('sent ')).map((l) => l.slice(5))

@@ -8,11 +8,11 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import {
-  MAX_ENVELOPE_BYTES, decodeReply, encodeWire, protocolId, signEnvelope, toBase64url, type EnvelopeDraft, type Signer
+  MAX_ENVELOPE_BYTES, MAX_WIRE_BYTES, decodeReply, encodeWire, protocolId, signEnvelope, toBase64url, type EnvelopeDraft, type Signer
 } from '@imi/protocol'
 import { Bucket } from '../../src/storage/index.js'
 import { createImiLibp2p, generateIdentity, nodeCrypto } from '../../src/index.js'
-import { TEST_FED, makeFederation, type TestFederation } from '../fixtures/federation.js'
+import { TEST_FED, eventually, makeFederation, type TestFederation } from '../fixtures/federation.js'
 
 describe('hostile input to the direct-message protocol', function () {
   this.timeout(60_000)
@@ -64,6 +64,7 @@ describe('hostile input to the direct-message protocol', function () {
       encodeWire({ jws: sign(note(), undefined, Date.now() + 3600 * 1000).jws }),
       encodeWire({ jws: sign(note(), undefined, Date.now(), 'imi-training').jws }),
       encodeWire({ jws: sign(note({ to: ['CZ'] })).jws }),
+      encodeWire({ jws: sign(note({ to: ['*'] })).jws }),
       encodeWire({ jws: 'x'.repeat(MAX_ENVELOPE_BYTES + 10) }),
       new TextEncoder().encode('{"jws": 12'),
       new TextEncoder().encode('{"jws":"a.b.c","extra":true}'),
@@ -72,7 +73,7 @@ describe('hostile input to the direct-message protocol', function () {
     ])
     expect(codes).to.deep.equal([
       'ERR_INVALID_SIGNATURE', 'ERR_UNKNOWN_KEY', 'ERR_WRONG_COUNTRY_FOR_KEY', 'ERR_WRONG_SENDER_PEER',
-      'ERR_STALE_MESSAGE', 'ERR_FUTURE_MESSAGE', 'ERR_WRONG_FEDERATION', 'ERR_WRONG_RECIPIENT',
+      'ERR_STALE_MESSAGE', 'ERR_FUTURE_MESSAGE', 'ERR_WRONG_FEDERATION', 'ERR_WRONG_RECIPIENT', 'ERR_WRONG_RECIPIENT',
       'ERR_ENVELOPE_TOO_LARGE', 'ERR_ENVELOPE_ENCODING', 'ERR_ENVELOPE_SCHEMA', 'ERR_BODY_SCHEMA', 'ERR_PERSONAL_DATA_DIGEST'
     ])
     expect(await storedCount()).to.deep.equal(before)
@@ -135,5 +136,28 @@ describe('hostile input to the direct-message protocol', function () {
       if (String(value).includes('Nováková-Unique')) hits.push(String(key).split('!')[1] ?? String(key))
     }
     expect(hits).to.deep.equal([Bucket.personalData])
+  })
+
+  it('drops a stream that sends a frame over the wire limit, storing nothing', async () => {
+    const before = await storedCount()
+    const stream = await fed.node('AT').libp2p!.dialProtocol(peerIdFromString(fed.member('PL').identity.peerId), protocolId(TEST_FED, 'dm'))
+    const lp = lpStream(stream, { maxDataLength: 4 * 1024 * 1024 })
+    let answered = true
+    try {
+      await lp.write(new Uint8Array(MAX_WIRE_BYTES + 1))
+      await lp.read({ signal: AbortSignal.timeout(5000) })
+    } catch {
+      answered = false
+    }
+    expect(answered).to.equal(false)
+    expect(await storedCount()).to.deep.equal(before)
+  })
+
+  it('acknowledges personal data in the receipt when it arrived with the message', async () => {
+    const sent = await fed.node('CZ').messaging.send({ kind: 'note', to: 'PL', body: { text: 'with data' }, personalData: { name: 'Jana' } })
+    await eventually(async () => (await fed.node('CZ').messaging.view(sent.id)).status === 'delivered', 10_000, 'receipt')
+    const stored = await fed.node('CZ').store.get<{ receipt: string }>(Bucket.sent, sent.id)
+    const receiptBody = (JSON.parse(Buffer.from(stored!.receipt.split('.')[1]!, 'base64url').toString()) as { body: { pd?: string } }).body
+    expect(receiptBody.pd).to.equal(sent.hdr.pd).and.match(/^[\w-]{43}$/)
   })
 })

@@ -5,8 +5,8 @@
  * forgets the outbox entry. A duplicate gets the stored receipt, never a second copy.
  */
 import {
-  DIRECT_MESSAGE_KINDS, DuplicateMessageError, REPLY_KINDS, RECEIPT_KIND, ReceiptMismatchError, WrongSenderPeerError,
-  checkReceipt, decodeReply, encodeReply, encodeWire, receiptBodyFor, signEnvelope, verifyEnvelope,
+  DIRECT_MESSAGE_KINDS, DuplicateMessageError, MAX_MESSAGE_AGE_MS, StaleMessageError, WrongRecipientError, REPLY_KINDS, RECEIPT_KIND, ReceiptMismatchError, WrongSenderPeerError,
+  checkReceipt, decodeReply, parseCompact, encodeReply, encodeWire, receiptBodyFor, signEnvelope, verifyEnvelope,
   ImiError, type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
@@ -18,7 +18,24 @@ import { OutboxScheduler, type OutboxInit } from './outbox.js'
 import type { MessageView, OutboxEntry, ReceivedRecord, SentRecord } from './records.js'
 import type { DirectTransport } from './transport.js'
 
-const MAX_CACHED_FRAMES = 4096
+/** Bytes of fresh frames kept in memory; beyond it the first attempt reads the store. */
+const MAX_CACHED_FRAME_BYTES = 64 * 1024 * 1024
+
+/**
+ * Refusals that no retry can cure: the message itself is wrong for the receiver. Others
+ * (an unknown key while rosters converge, a peer that is down) are worth retrying.
+ */
+const PERMANENT_REFUSALS = new Set([
+  'ERR_WRONG_RECIPIENT', 'ERR_UNKNOWN_KIND', 'ERR_BODY_SCHEMA', 'ERR_STALE_MESSAGE', 'ERR_WRONG_FEDERATION',
+  'ERR_ENVELOPE_TOO_LARGE', 'ERR_ENVELOPE_ENCODING', 'ERR_ENVELOPE_SCHEMA', 'ERR_DUPLICATE_MESSAGE',
+  'ERR_PERSONAL_DATA_DIGEST', 'ERR_INVALID_REQUEST', 'ERR_NOT_A_MEMBER'
+])
+
+export class PermanentRefusalError extends ImiError {
+  override name = 'PermanentRefusalError'
+}
+
+interface Frame { readonly sent: SentRecord, readonly frame: Uint8Array, readonly personalDataSent: boolean }
 
 export interface MessagingComponents {
   readonly store: Store
@@ -54,13 +71,16 @@ export class Messaging extends EventTarget {
    * Frames of messages sent since this start and not yet acknowledged, so the first
    * attempt need not read back what was just written. After a restart the store is read.
    */
-  private readonly frames = new Map<string, { sent: SentRecord, frame: Uint8Array }>()
+  private readonly frames = new Map<string, Frame>()
+  private cachedBytes = 0
 
   constructor (private readonly components: MessagingComponents, private readonly init: MessagingInit) {
     super()
     this.outbox = new OutboxScheduler({
       store: components.store, clock: components.clock, logger: components.logger.child('outbox'),
-      randomBytes: components.randomBytes, deliver: async (entry, signal) => { await this.deliver(entry, signal) }
+      randomBytes: components.randomBytes,
+      deliver: async (entry, signal) => { await this.deliver(entry, signal) },
+      giveUp: async (entry, err) => { await this.giveUp(entry, err) }
     }, init)
   }
 
@@ -68,6 +88,7 @@ export class Messaging extends EventTarget {
   stop (): void {
     this.outbox.stop()
     this.frames.clear()
+    this.cachedBytes = 0
   }
 
   /** A peer came (back) online: retry what it is owed now instead of after the backoff. */
@@ -102,7 +123,11 @@ export class Messaging extends EventTarget {
       ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
     ], this.components.evidence.append([{ type: 'sent', ref: record.id, jws: env.jws }]))
     // Bounded: a long outage must not hold every pending message in memory.
-    if (this.frames.size < MAX_CACHED_FRAMES) this.frames.set(record.id, { sent: record, frame: encodeWire(env.wire) })
+    const frame = encodeWire(env.wire)
+    if (this.cachedBytes + frame.length <= MAX_CACHED_FRAME_BYTES) {
+      this.frames.set(record.id, { sent: record, frame, personalDataSent: env.pd !== undefined })
+      this.cachedBytes += frame.length
+    }
     this.outbox.enqueue(entry)
     return record
   }
@@ -121,11 +146,16 @@ export class Messaging extends EventTarget {
 
   /** Validates, stores and acknowledges; returns the receipt JWS. */
   async receive (wire: WireEnvelope, remotePeerId: string): Promise<string> {
+    // Freshness is judged after the duplicate lookup (in store): a message this node
+    // already holds gets its receipt however late the sender's retry comes.
     const env = verifyEnvelope(wire.jws, {
       federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
-      now: this.components.clock.now(), recipient: this.components.country, bodies: DIRECT_MESSAGE_KINDS
+      now: this.components.clock.now(), recipient: this.components.country, bodies: DIRECT_MESSAGE_KINDS,
+      maxAgeMs: Number.MAX_SAFE_INTEGER
     }, wire.pd)
-    if (env.hdr.to.length !== 1) throw new InvalidRequestError('a direct message has exactly one recipient')
+    if (env.hdr.to.length !== 1 || env.hdr.to[0] !== this.components.country) {
+      throw new WrongRecipientError('a direct message names this member state as its only recipient')
+    }
     // The connection proved the peer's identity; the roster says which peer speaks for a country.
     if (this.components.roster.current.member(env.hdr.from)?.peerId !== remotePeerId) {
       throw new WrongSenderPeerError(`peer ${remotePeerId} does not speak for ${env.hdr.from}`)
@@ -154,6 +184,7 @@ export class Messaging extends EventTarget {
       if (existing.digest !== env.digest) throw new DuplicateMessageError(`id ${env.hdr.id} was used for another message`)
       return existing.receipt
     }
+    if (env.hdr.created < this.components.clock.now() - MAX_MESSAGE_AGE_MS) throw new StaleMessageError('envelope is older than the replay window')
     const receipt = signEnvelope({ kind: RECEIPT_KIND, from: this.components.country, to: [env.hdr.from], body: receiptBodyFor(env) }, this.signContext())
     const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
     await this.components.store.commit([
@@ -168,18 +199,21 @@ export class Messaging extends EventTarget {
     return receipt.jws
   }
 
-  /** One delivery attempt; throws to make the scheduler back off. */
+  /** One delivery attempt; throws to make the scheduler back off (or give up, if permanent). */
   private async deliver (entry: OutboxEntry, signal: AbortSignal): Promise<void> {
     const peer = this.components.roster.current.member(entry.to)
-    if (peer === undefined) throw new InvalidRequestError(`${entry.to} left the federation`)
-    const { sent, frame } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
+    if (peer === undefined) throw new PermanentRefusalError('ERR_NOT_A_MEMBER', `${entry.to} left the federation`)
+    const { sent, frame, personalDataSent } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
     const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
-    if ('error' in reply) throw new ImiError(reply.error.code, `${entry.to} refused: ${reply.error.message}`)
+    if ('error' in reply) {
+      const refusal = `${entry.to} refused: ${reply.error.message}`
+      throw PERMANENT_REFUSALS.has(reply.error.code) ? new PermanentRefusalError(reply.error.code, refusal) : new ImiError(reply.error.code, refusal)
+    }
     const receipt = verifyEnvelope(reply.receipt, {
       federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
       now: this.components.clock.now(), recipient: this.components.country, bodies: REPLY_KINDS
     })
-    checkReceipt(receipt, sent)
+    checkReceipt(receipt, sent, personalDataSent)
     if (receipt.hdr.from !== entry.to) throw new ReceiptMismatchError('receipt signed by another member')
     const receiptAt = this.components.clock.now()
     await this.components.store.commit([
@@ -189,20 +223,44 @@ export class Messaging extends EventTarget {
     // Lost in a power cut, this receipt comes back: the outbox entry survives, the retry
     // reaches the receiver, and it answers a duplicate with the very same receipt.
     { durable: false })
-    this.frames.delete(sent.id)
+    this.forgetFrame(sent.id)
     this.dispatchEvent(new CustomEvent('delivered', { detail: { id: sent.id, to: entry.to, latencyMs: receiptAt - sent.hdr.created } }))
   }
 
-  private async readFrame (id: string): Promise<{ sent: SentRecord, frame: Uint8Array }> {
+  /** The message will never be delivered: record why, stop retrying, keep the evidence. */
+  private async giveUp (entry: OutboxEntry, err: ImiError): Promise<void> {
+    const sent = await this.components.store.get<SentRecord>(Bucket.sent, entry.id)
+    if (sent === undefined) return
+    const failure = { code: err.code, at: this.components.clock.now() }
+    await this.components.store.commit([
+      { type: 'put', bucket: Bucket.sent, key: sent.id, value: { ...sent, failure } },
+      { type: 'del', bucket: Bucket.outbox, key: sent.id }
+    ])
+    this.forgetFrame(sent.id)
+    this.components.logger.warn('delivery abandoned', { id: sent.id, peer: entry.to, code: err.code })
+    this.dispatchEvent(new CustomEvent('failed', { detail: { id: sent.id, to: entry.to, code: err.code } }))
+  }
+
+  private forgetFrame (id: string): void {
+    const cached = this.frames.get(id)
+    if (cached === undefined) return
+    this.frames.delete(id)
+    this.cachedBytes -= cached.frame.length
+  }
+
+  private async readFrame (id: string): Promise<Frame> {
     const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
     if (sent === undefined) throw new NotFoundError(`outbox names unknown message ${id}`)
     const pd = await this.components.store.get<WireEnvelope['pd']>(Bucket.personalData, id)
-    return { sent, frame: encodeWire(pd === undefined ? { jws: sent.jws } : { jws: sent.jws, pd }) }
+    return { sent, frame: encodeWire(pd === undefined ? { jws: sent.jws } : { jws: sent.jws, pd }), personalDataSent: pd !== undefined }
   }
 
   async view (id: string): Promise<MessageView> {
     const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
-    if (sent !== undefined) return this.viewOf(sent, 'sent', sent.receipt !== undefined ? 'delivered' : 'pending', sent.receiptAt)
+    if (sent !== undefined) {
+      const status = sent.receipt !== undefined ? 'delivered' : sent.failure !== undefined ? 'failed' : 'pending'
+      return { ...this.viewOf(sent, 'sent', status, sent.receiptAt), ...(sent.failure !== undefined && { failure: sent.failure }) }
+    }
     const received = await this.components.store.get<ReceivedRecord>(Bucket.received, id)
     if (received !== undefined) return this.viewOf(received, 'received', 'delivered', received.receivedAt)
     throw new NotFoundError(`no message ${id}`)
@@ -216,8 +274,8 @@ export class Messaging extends EventTarget {
     return out
   }
 
-  private viewOf (rec: SentRecord | ReceivedRecord, direction: 'sent' | 'received', status: 'pending' | 'delivered', at?: number): MessageView {
-    const body = JSON.parse(Buffer.from(rec.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as { body: unknown }
+  private viewOf (rec: SentRecord | ReceivedRecord, direction: 'sent' | 'received', status: MessageView['status'], at?: number): MessageView {
+    const body = JSON.parse(new TextDecoder().decode(parseCompact(rec.jws).payloadBytes)) as { body: unknown }
     return {
       id: rec.id, direction, kind: rec.hdr.kind, from: rec.hdr.from, to: rec.hdr.to, created: rec.hdr.created, status,
       ...(at !== undefined && { receiptAt: at }), body: body.body

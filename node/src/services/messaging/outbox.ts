@@ -3,6 +3,7 @@
  * Each peer has its own queue, so one offline member never delays the others; a peer
  * that reconnects is retried at once. Entries survive restarts: they live in the store.
  */
+import { ImiError } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { Bucket, type Store } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
@@ -13,7 +14,7 @@ export interface OutboxInit {
   readonly retryInitialMs?: number
   /** Longest wait between retries. Default 5 min. */
   readonly retryMaxMs?: number
-  /** Deliveries in flight to one peer at once (pipelined on one stream). Default 64. */
+  /** Deliveries in flight to one peer at once (pipelined on one stream). Default 256. */
   readonly maxInFlightPerPeer?: number
   /** Time allowed for one delivery attempt. Default 10 s. */
   readonly attemptTimeoutMs?: number
@@ -25,6 +26,13 @@ interface OutboxComponents {
   readonly logger: Logger
   readonly randomBytes: (n: number) => Uint8Array
   readonly deliver: (entry: OutboxEntry, signal: AbortSignal) => Promise<void>
+  /** Called instead of a retry when `isPermanent` says no retry can succeed. */
+  readonly giveUp?: (entry: OutboxEntry, err: ImiError) => Promise<void>
+}
+
+/** An error the sender must not retry: named so the outbox needs no list of codes. */
+function isPermanent (err: unknown): err is ImiError {
+  return err instanceof ImiError && err.name === 'PermanentRefusalError'
 }
 
 interface PeerQueue {
@@ -92,7 +100,8 @@ export class OutboxScheduler {
     return [...this.peers.entries()].filter(([, q]) => q.pending.size > 0).map(([country, q]) => ({
       country, pending: q.pending.size, failures: q.failures,
       ...(q.retryAt !== undefined && { retryAt: q.retryAt }),
-      oldestQueuedAt: Math.min(...[...q.pending.values()].map((e) => e.queuedAt))
+      // A loop, not Math.min(...): an outbox of 100,000+ entries would overflow the call stack.
+      oldestQueuedAt: oldest(q.pending.values())
     }))
   }
 
@@ -121,7 +130,15 @@ export class OutboxScheduler {
       q.pending.delete(entry.id)
       q.failures = 0
     }, (err: unknown) => {
-      if (this.running) this.backoff(country, q, err)
+      if (!this.running) return
+      if (isPermanent(err) && this.components.giveUp !== undefined) {
+        q.pending.delete(entry.id)
+        this.components.giveUp(entry, err).catch((e: unknown) => {
+          this.components.logger.error('could not record an abandoned delivery', { id: entry.id, code: (e as { code?: string }).code ?? 'error' })
+        })
+        return
+      }
+      this.backoff(country, q, err)
     }).finally(() => {
       q.busy.delete(entry.id)
       this.pump(country)
@@ -144,4 +161,10 @@ export class OutboxScheduler {
       this.pump(country)
     }, delay)
   }
+}
+
+function oldest (entries: Iterable<OutboxEntry>): number {
+  let min = Number.POSITIVE_INFINITY
+  for (const e of entries) if (e.queuedAt < min) min = e.queuedAt
+  return min
 }

@@ -8,6 +8,8 @@ export interface SentRecord {
   readonly digest: string
   readonly receipt?: string
   readonly receiptAt?: number
+  /** Set when the receiver refused the message for good (the code says why). */
+  readonly failure?: { readonly code: string, readonly at: number }
 }
 
 /** A delivery still owed. Removed in the same batch that stores the receipt. */
@@ -29,7 +31,7 @@ export interface ReceivedRecord {
   readonly receipt: string
 }
 
-export type MessageStatus = 'pending' | 'delivered'
+export type MessageStatus = 'pending' | 'delivered' | 'failed'
 
 export interface MessageView {
   readonly id: string
@@ -40,5 +42,6 @@ export interface MessageView {
   readonly created: number
   readonly status: MessageStatus
   readonly receiptAt?: number
+  readonly failure?: { readonly code: string, readonly at: number }
   readonly body: unknown
 }
