@@ -7,14 +7,14 @@
 import type { CryptoSuite } from '../crypto/types.js'
 import { utf8 } from '../encoding.js'
 import { RosterChainError, RosterQuorumError, RosterSignatureError, RosterVersionError } from '../errors.js'
-import type { KeyResolver } from '../envelope/keys.js'
 import { fromBase64url } from '../encoding.js'
 import { payloadDocument, signatureHeader } from './decode.js'
 import { Roster, quorumFor } from './roster.js'
 import type { RosterDocument, SignedRoster } from './types.js'
 
+
 /** Countries whose valid signatures the roster carries, judged by `signers`' keys. */
-export function signingCountries (signed: SignedRoster, doc: RosterDocument, signers: KeyResolver, crypto: CryptoSuite): Set<string> {
+export function signingCountries (signed: SignedRoster, doc: RosterDocument, signers: Roster, crypto: CryptoSuite): Set<string> {
   const countries = new Set<string>()
   for (const sig of signed.signatures) {
     const header = signatureHeader(sig.protected)
@@ -23,6 +23,10 @@ export function signingCountries (signed: SignedRoster, doc: RosterDocument, sig
     // A key the signing roster does not know (a joining member's, say) counts for nothing.
     if (key === undefined) continue
     if (doc.created < key.notBefore || (key.notAfter !== undefined && doc.created >= key.notAfter)) continue
+    // During a rotation's grace period the old key still verifies old messages, but only a
+    // member's newest key may sign a roster change: a key rotated out (perhaps because it
+    // leaked) must not keep a say in who is trusted.
+    if (signers.currentKey(key.country, doc.created)?.kid !== key.kid) continue
     const signature = fromBase64url(sig.signature)
     if (signature?.length !== 64 || !crypto.verify(key.publicKey, utf8(sig.protected + '.' + signed.payload), signature)) {
       throw new RosterSignatureError(`signature by ${header.kid} does not verify`)

@@ -104,3 +104,23 @@ describe('roster quorum', () => {
     expect(codeOf(() => proposeRoster({ ...fed.doc, members: [...fed.doc.members, fed.doc.members[0]!] }))).to.equal('ERR_ROSTER_SCHEMA')
   })
 })
+
+describe('roster quorum during a key rotation', () => {
+  it('counts only a member\'s newest key: a rotated-out key in its grace period has no say', () => {
+    const fed = testFederation(['CZ', 'PL', 'AT'])
+    const newPl = nobleSigner(seedFor('rotated-again:PL'))
+    const rotation = T0 + 5000
+    const members = fed.doc.members.map((m) => m.country !== 'PL'
+      ? m
+      : { ...m, keys: [{ ...m.keys[0]!, notAfter: rotation + 30 * 86_400_000 }, { kid: newPl.kid, publicKey: toBase64url(newPl.publicKey), notBefore: rotation }] })
+    let v2: SignedRoster = proposeRoster({ ...fed.doc, version: 2, created: rotation, previous: fed.roster.digest, members })
+    for (const c of ['CZ', 'PL']) v2 = cosignRoster(v2, fed.signers.get(c)!)
+    const rotated = verifyRosterUpdate(fed.roster, v2, nobleCrypto)
+    const v3doc = { ...rotated.doc, version: 3, created: rotation + 1000, previous: rotated.digest, bootstraps: [] }
+    // CZ plus PL's old key (still inside its grace window): only one valid voice of three.
+    let v3 = cosignRoster(cosignRoster(proposeRoster(v3doc), fed.signers.get('CZ')!), fed.signers.get('PL')!)
+    expect(() => verifyRosterUpdate(rotated, v3, nobleCrypto)).to.throw().with.property('code', 'ERR_ROSTER_QUORUM')
+    v3 = cosignRoster(v3, newPl)
+    expect(verifyRosterUpdate(rotated, v3, nobleCrypto).version).to.equal(3)
+  })
+})
