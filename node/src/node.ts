@@ -104,6 +104,9 @@ export class ImiNode {
     const me = this.roster.current.member(config.country)
     if (me === undefined) throw new ConfigError('country', `${config.country} is not a member in roster version ${this.roster.current.version}`)
     if (me.peerId !== this.identity.peerId) throw new ConfigError('keyFile', `this key is not the one the roster lists for ${config.country}`)
+    if (this.roster.current.currentKey(config.country, this.clock.now())?.kid !== this.identity.signer.kid) {
+      throw new ConfigError('keyFile', `the roster's current signing key for ${config.country} is not this node's key (rotated?)`)
+    }
 
     const datastore = new LevelDatastore(this.store.libp2pSublevel())
     const libp2p = await createImiLibp2p({
@@ -128,7 +131,7 @@ export class ImiNode {
       refuse: (code, message) => encodeReply({ error: { code, message } })
     }, this.log.child('dm'))
     libp2p.addEventListener('peer:connect', (evt) => { this.messaging.peerConnected(evt.detail.toString()) })
-    this.roster.addEventListener('change', () => { void this.followRoster() })
+    this.roster.addEventListener('change', this.onRosterChange)
     try {
       await libp2p.start()
     } catch (err) {
@@ -202,7 +205,11 @@ export class ImiNode {
     this.log.info('node stopped')
   }
 
+  private readonly onRosterChange = (): void => { void this.followRoster() }
+
   private async stopQuietly (): Promise<void> {
+    // A restarted node registers its listener again: drop this start's one.
+    this.roster.removeEventListener('change', this.onRosterChange)
     this.messaging?.stop()
     this.client?.close()
     try { await this.libp2p?.stop() } catch { /* already stopping */ }

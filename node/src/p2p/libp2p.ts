@@ -57,8 +57,9 @@ export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
       ...(init.singleHost && { inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1000 })
     },
     services: {
-      identify: identify(),
-      ping: ping(),
+      // Even the housekeeping protocols carry the federation: /imi-<fed>/id/1.0.0.
+      identify: identify({ protocolPrefix: `imi-${init.federationId}` }),
+      ping: ping({ protocolPrefix: `imi-${init.federationId}` }),
       dht: kadDHT({
         protocol: protocolId(init.federationId, 'kad'),
         clientMode: false,

@@ -7,7 +7,7 @@ import { lpStream } from '@libp2p/utils'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import {
-  MAX_ROSTER_BYTES, ImiError, decodeSignedRoster, protocolId, topicName, type SignedRoster
+  MAX_ROSTER_BYTES, ImiError, decodeSignedRoster, payloadDocument, protocolId, topicName, type SignedRoster
 } from '@imi/protocol'
 import type { Logger } from '../services/logger.js'
 import type { RosterService } from '../services/roster-service.js'
@@ -40,17 +40,25 @@ export class RosterSync {
     }, { maxInboundStreams: 4 })
 
     const pubsub = this.libp2p.services.pubsub
-    pubsub.topicValidators.set(this.topic, async (_peer: PeerId, msg) => await this.validateGossip(msg.data))
+    pubsub.topicValidators.set(this.topic, async (peer: PeerId, msg) => await this.validateGossip(peer, msg.data))
     pubsub.subscribe(this.topic)
     this.libp2p.addEventListener('peer:identify', (evt) => {
       if (evt.detail.protocols.includes(this.protocol)) void this.pullFrom(evt.detail.peerId)
     })
   }
 
-  /** Gossip verdicts: apply and forward, ignore what we have, reject what is invalid. */
-  private async validateGossip (data: Uint8Array): Promise<TopicValidatorResult> {
+  /**
+   * Gossip verdicts: apply and forward, ignore what we have, reject what is invalid. A
+   * version further ahead than the next is honest news we cannot judge yet: ignore it
+   * and fetch the versions in between from the peer that sent it.
+   */
+  private async validateGossip (from: PeerId, data: Uint8Array): Promise<TopicValidatorResult> {
     try {
       const signed = decodeSignedRoster(JSON.parse(new TextDecoder().decode(data)))
+      if (payloadDocument(signed).version > this.roster.current.version + 1) {
+        void this.pullFrom(from)
+        return TopicValidatorResult.Ignore
+      }
       return (await this.roster.offer([signed])) > 0 ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore
     } catch (err) {
       this.log.warn('roster gossip rejected', { code: err instanceof ImiError ? err.code : 'ERR_ROSTER_SCHEMA' })
