@@ -31,8 +31,3 @@ export class NotRunningError extends ImiError {
   override name = 'NotRunningError'
   constructor (message = 'node is not running') { super('ERR_NOT_RUNNING', message) }
 }
-
-export class DeliveryError extends ImiError {
-  override name = 'DeliveryError'
-  constructor (code: string, message: string) { super(code, message) }
-}

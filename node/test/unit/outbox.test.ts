@@ -34,7 +34,7 @@ describe('outbox scheduler', () => {
   })
   afterEach(async () => { scheduler.stop(); await store.close(); await rm(dir, { recursive: true, force: true }) })
 
-  const entry = (id: string, to = 'PL'): OutboxEntry => ({ id, to, queuedAt: clock.now(), attempts: 0 })
+  const entry = (id: string, to = 'PL'): OutboxEntry => ({ id, to, queuedAt: clock.now() })
 
   it('backs off exponentially up to the cap', async () => {
     await scheduler.start()

@@ -115,7 +115,7 @@ export class Messaging extends EventTarget {
     }
     const env = signEnvelope(draft, this.signContext())
     const record: SentRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest }
-    const entry: OutboxEntry = { id: env.hdr.id, to: request.to, queuedAt: this.components.clock.now(), attempts: 0 }
+    const entry: OutboxEntry = { id: env.hdr.id, to: request.to, queuedAt: this.components.clock.now() }
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.sent, key: record.id, value: record },
       { type: 'put', bucket: Bucket.sentByTime, key: timeKey(record.hdr.created, record.id), value: record.id },

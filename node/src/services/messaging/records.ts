@@ -17,8 +17,6 @@ export interface OutboxEntry {
   readonly id: string
   readonly to: string
   readonly queuedAt: number
-  readonly attempts: number
-  readonly lastError?: string
 }
 
 /** A message this node accepted, and the receipt it answered with. */
