@@ -38,6 +38,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: ['libp2p'], patterns: ['**/p2p/**', '@libp2p/*'] }] }
   },
   {
+    // The web UI runs in a browser and talks only to its node's API: types from protocol, nothing else.
+    files: ['web-ui/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: '@imi/protocol', allowTypeImports: true }],
+        patterns: ['node:*', '@imi/node', '@imi/bootstrap', 'libp2p', '@libp2p/*', 'level', 'hono', '../../*']
+      }]
+    }
+  },
+  {
     files: ['**/cli/**/*.ts', '**/cli.ts', '**/demo.ts', '**/bench/**/*.ts'],
     rules: { 'no-console': 'off' }
   },

@@ -11,5 +11,5 @@ export type { MessageView, SentRecord, ReceivedRecord, OutboxEntry } from './ser
 export { RosterService } from './services/roster-service.js'
 export { RosterSync } from './p2p/roster-sync.js'
 export { Store, EvidenceLog } from './storage/index.js'
-export { createApiApp, startApiServer, serveNodeApi, readApiToken, HttpError, type ApiNode, type ApiServer } from './api/index.js'
+export { createApiApp, startApiServer, serveNodeApi, readApiToken, createApiToken, HttpError, type ApiNode, type ApiServer } from './api/index.js'
 export { DatabaseLockedError } from './errors.js'
