@@ -61,3 +61,11 @@ export const RosterSignatureError = errorClass('RosterSignatureError', 'ERR_ROST
 export function hasCode (err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
+
+// Directory records (DHT): each way a record can be wrong.
+export const RecordTooLargeError = errorClass('RecordTooLargeError', 'ERR_RECORD_TOO_LARGE')
+export const RecordKeyError = errorClass('RecordKeyError', 'ERR_RECORD_KEY')
+export const RecordSchemaError = errorClass('RecordSchemaError', 'ERR_RECORD_SCHEMA')
+export const RecordSignatureError = errorClass('RecordSignatureError', 'ERR_RECORD_SIGNATURE')
+export const RecordSignerError = errorClass('RecordSignerError', 'ERR_RECORD_SIGNER')
+export const RecordExpiredError = errorClass('RecordExpiredError', 'ERR_RECORD_EXPIRED')
