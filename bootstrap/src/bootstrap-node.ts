@@ -107,7 +107,8 @@ export class BootstrapNode {
       bootstrap: others.flatMap((b) => b.addresses.map((a) => `${a}/p2p/${b.peerId}`)),
       datastore: new LevelDatastore(this.store.libp2pSublevel()),
       singleHost: this.init.singleHost ?? false,
-      admits: (peerId) => this.roster.current.admits(peerId)
+      admits: (peerId) => this.roster.current.admits(peerId),
+      records: () => ({ federationId: roster.federationId, roster: this.roster.current, crypto: this.crypto, now: Date.now() })
     })
     this.libp2p = libp2p
     try {

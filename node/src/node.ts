@@ -117,7 +117,8 @@ export class ImiNode {
       bootstrap: [...config.p2p.bootstrap, ...this.roster.current.doc.bootstraps.flatMap((b) => b.addresses.map((a) => `${a}/p2p/${b.peerId}`))],
       datastore,
       singleHost: config.p2p.singleHost,
-      admits: (peerId) => this.roster.current.admits(peerId)
+      admits: (peerId) => this.roster.current.admits(peerId),
+      records: () => ({ federationId: config.federationId, roster: this.roster.current, crypto: this.crypto, now: this.clock.now() })
     })
     this.libp2p = libp2p
     this.client = new DirectMessageClient(libp2p, config.federationId)

@@ -14,7 +14,8 @@ import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT } 
 import { gossipsub } from '@libp2p/gossipsub'
 import type { PrivateKey, PeerId } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
-import { protocolId } from '@imi/protocol'
+import { protocolId, type DirectoryValidationContext } from '@imi/protocol'
+import { dhtRecordRules } from './dht-records.js'
 
 export interface P2PInit {
   readonly privateKey: PrivateKey
@@ -27,6 +28,8 @@ export interface P2PInit {
   readonly singleHost: boolean
   /** Only roster members and bootstrap nodes may connect at all. */
   readonly admits: (peerId: string) => boolean
+  /** What DHT records are judged against (roster, clock); without it every record is refused. */
+  readonly records?: () => DirectoryValidationContext
 }
 
 export type ImiLibp2p = Libp2p<{ dht: KadDHT, pubsub: ReturnType<ReturnType<typeof gossipsub>>, identify: unknown, ping: unknown }>
@@ -63,6 +66,7 @@ export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
       dht: kadDHT({
         protocol: protocolId(init.federationId, 'kad'),
         clientMode: false,
+        ...dhtRecordRules(init.records),
         peerInfoMapper: init.singleHost ? passthroughMapper : removePrivateAddressesMapper
       }),
       pubsub: gossipsub({
