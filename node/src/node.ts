@@ -8,7 +8,7 @@ import { readFile, mkdir } from 'node:fs/promises'
 import { LevelDatastore } from 'datastore-level'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { encodeReply, parseRosterChain, type CryptoSuite, type SignedRoster } from '@imi/protocol'
+import { encodeReply, parseRosterChain, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
 import { systemClock, type Clock } from './clock.js'
 import type { NodeConfig } from './config.js'
 import { nodeCrypto } from './crypto.js'
@@ -34,19 +34,8 @@ export interface NodeOverrides {
   readonly roster?: readonly SignedRoster[]
 }
 
-export interface NodeStatus {
-  readonly country: string
-  readonly federationId: string
-  readonly peerId: string
-  readonly running: boolean
-  readonly rosterVersion: number
-  readonly members: number
-  readonly connectedMembers: readonly string[]
-  readonly peers: number
-  readonly outboxDepth: number
-  readonly evidenceEntries: number
-  readonly listen: readonly string[]
-}
+
+export type { NodeStatus } from '@imi/protocol'
 
 export class ImiNode {
   readonly store: Store

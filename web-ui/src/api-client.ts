@@ -4,30 +4,7 @@
  * into one error type carrying the stable code, so pages branch on codes, not text.
  */
 
-export interface NodeStatusView {
-  readonly country: string
-  readonly federationId: string
-  readonly peerId: string
-  readonly running: boolean
-  readonly rosterVersion: number
-  readonly members: number
-  readonly connectedMembers: readonly string[]
-  readonly outboxDepth: number
-  readonly evidenceEntries: number
-}
-
-export interface MessageSummary {
-  readonly id: string
-  readonly direction: 'sent' | 'received'
-  readonly kind: string
-  readonly from: string
-  readonly to: readonly string[]
-  readonly created: number
-  readonly status: 'pending' | 'delivered' | 'failed'
-  readonly receiptAt?: number
-  readonly failure?: { readonly code: string, readonly at: number }
-  readonly body: unknown
-}
+import type { MessageView, NodeStatus } from '@imi/protocol'
 
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -50,12 +27,12 @@ export class ApiClient {
   }
 
   async health (): Promise<{ status: string }> { return await this.call('GET', '/health', undefined, false) }
-  async status (): Promise<NodeStatusView> { return await this.call('GET', '/status') }
-  async messages (direction: 'sent' | 'received', limit = 50): Promise<MessageSummary[]> {
-    return (await this.call<{ messages: MessageSummary[] }>('GET', `/messages?direction=${direction}&limit=${limit}`)).messages
+  async status (): Promise<NodeStatus> { return await this.call('GET', '/status') }
+  async messages (direction: 'sent' | 'received', limit = 50): Promise<MessageView[]> {
+    return (await this.call<{ messages: MessageView[] }>('GET', `/messages?direction=${direction}&limit=${limit}`)).messages
   }
 
-  async message (id: string): Promise<MessageSummary> { return await this.call('GET', `/messages/${encodeURIComponent(id)}`) }
+  async message (id: string): Promise<MessageView> { return await this.call('GET', `/messages/${encodeURIComponent(id)}`) }
   async sendNote (to: string, text: string): Promise<{ id: string }> {
     return await this.call('POST', '/messages', { kind: 'note', to, body: { text } })
   }

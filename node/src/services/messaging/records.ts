@@ -29,17 +29,4 @@ export interface ReceivedRecord {
   readonly receipt: string
 }
 
-export type MessageStatus = 'pending' | 'delivered' | 'failed'
-
-export interface MessageView {
-  readonly id: string
-  readonly direction: 'sent' | 'received'
-  readonly kind: string
-  readonly from: string
-  readonly to: readonly string[]
-  readonly created: number
-  readonly status: MessageStatus
-  readonly receiptAt?: number
-  readonly failure?: { readonly code: string, readonly at: number }
-  readonly body: unknown
-}
+export type { MessageStatus, MessageView } from '@imi/protocol'
