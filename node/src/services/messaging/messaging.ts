@@ -5,9 +5,10 @@
  * forgets the outbox entry. A duplicate gets the stored receipt, never a second copy.
  */
 import {
-  DIRECT_MESSAGE_KINDS, DuplicateMessageError, MAX_MESSAGE_AGE_MS, StaleMessageError, WrongRecipientError, REPLY_KINDS, RECEIPT_KIND, ReceiptMismatchError, WrongSenderPeerError,
-  checkReceipt, decodeReply, parseCompact, encodeReply, encodeWire, receiptBodyFor, signEnvelope, verifyEnvelope,
-  ImiError, type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
+  DIRECT_MESSAGE_KINDS, MAX_MESSAGE_AGE_MS, RECEIPT_KIND, REPLY_KINDS,
+  DuplicateMessageError, ImiError, ReceiptMismatchError, StaleMessageError, WrongRecipientError, WrongSenderPeerError,
+  checkReceipt, decodeReply, encodeReply, encodeWire, parseCompact, receiptBodyFor, signEnvelope, verifyEnvelope,
+  type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { InvalidRequestError, NotFoundError } from '../../errors.js'
@@ -16,24 +17,11 @@ import type { Logger } from '../logger.js'
 import type { RosterService } from '../roster-service.js'
 import { OutboxScheduler, type OutboxInit } from './outbox.js'
 import type { MessageView, OutboxEntry, ReceivedRecord, SentRecord } from './records.js'
+import { refusalFrom, PermanentRefusalError } from './refusals.js'
 import type { DirectTransport } from './transport.js'
 
 /** Bytes of fresh frames kept in memory; beyond it the first attempt reads the store. */
 const MAX_CACHED_FRAME_BYTES = 64 * 1024 * 1024
-
-/**
- * Refusals that no retry can cure: the message itself is wrong for the receiver. Others
- * (an unknown key while rosters converge, a peer that is down) are worth retrying.
- */
-const PERMANENT_REFUSALS = new Set([
-  'ERR_WRONG_RECIPIENT', 'ERR_UNKNOWN_KIND', 'ERR_BODY_SCHEMA', 'ERR_STALE_MESSAGE', 'ERR_WRONG_FEDERATION',
-  'ERR_ENVELOPE_TOO_LARGE', 'ERR_ENVELOPE_ENCODING', 'ERR_ENVELOPE_SCHEMA', 'ERR_DUPLICATE_MESSAGE',
-  'ERR_PERSONAL_DATA_DIGEST', 'ERR_INVALID_REQUEST', 'ERR_NOT_A_MEMBER'
-])
-
-export class PermanentRefusalError extends ImiError {
-  override name = 'PermanentRefusalError'
-}
 
 interface Frame { readonly sent: SentRecord, readonly frame: Uint8Array, readonly personalDataSent: boolean }
 
@@ -205,10 +193,7 @@ export class Messaging extends EventTarget {
     if (peer === undefined) throw new PermanentRefusalError('ERR_NOT_A_MEMBER', `${entry.to} left the federation`)
     const { sent, frame, personalDataSent } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
     const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
-    if ('error' in reply) {
-      const refusal = `${entry.to} refused: ${reply.error.message}`
-      throw PERMANENT_REFUSALS.has(reply.error.code) ? new PermanentRefusalError(reply.error.code, refusal) : new ImiError(reply.error.code, refusal)
-    }
+    if ('error' in reply) throw refusalFrom(entry.to, reply.error)
     const receipt = verifyEnvelope(reply.receipt, {
       federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
       now: this.components.clock.now(), recipient: this.components.country, bodies: REPLY_KINDS

@@ -3,11 +3,12 @@
  * Each peer has its own queue, so one offline member never delays the others; a peer
  * that reconnects is retried at once. Entries survive restarts: they live in the store.
  */
-import { ImiError } from '@imi/protocol'
+import type { ImiError } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { Bucket, type Store } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import type { OutboxEntry } from './records.js'
+import { PermanentRefusalError } from './refusals.js'
 
 export interface OutboxInit {
   /** First retry delay after a failure. Default 1 s. */
@@ -30,9 +31,8 @@ interface OutboxComponents {
   readonly giveUp?: (entry: OutboxEntry, err: ImiError) => Promise<void>
 }
 
-/** An error the sender must not retry: named so the outbox needs no list of codes. */
-function isPermanent (err: unknown): err is ImiError {
-  return err instanceof ImiError && err.name === 'PermanentRefusalError'
+function isPermanent (err: unknown): err is PermanentRefusalError {
+  return err instanceof PermanentRefusalError
 }
 
 interface PeerQueue {
