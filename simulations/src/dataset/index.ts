@@ -1,0 +1,2 @@
+export { generateDirectory, seededRandom, type DatasetOptions, type DirectoryDataset } from './generator.js'
+export { AUTHORITY_KINDS, CITIES } from './vocabulary.js'
