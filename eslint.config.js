@@ -48,7 +48,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['**/cli/**/*.ts', '**/cli.ts', '**/demo.ts', '**/bench/**/*.ts'],
+    files: ['**/cli/**/*.ts', '**/cli.ts', '**/demo.ts', '**/bench/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' }
   },
   {

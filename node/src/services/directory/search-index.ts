@@ -35,6 +35,8 @@ interface Posting { readonly doc: number, readonly field: number, readonly infix
 
 export class DirectorySearchIndex {
   private docs: IndexedEntry[] = []
+  /** Shortest name of each document: the tie-breaker, computed once, not per comparison. */
+  private nameLength: number[] = []
   private postings = new Map<string, Posting[]>()
   /** Every distinct token, sorted, so a prefix is a contiguous range. */
   private sortedTokens: string[] = []
@@ -44,6 +46,7 @@ export class DirectorySearchIndex {
   /** Replaces the whole index: records arrive as complete, verified directories. */
   rebuild (entries: readonly IndexedEntry[]): void {
     this.docs = [...entries]
+    this.nameLength = this.docs.map((d) => Math.min(...texts(d.entry.names).map((n) => n.length)))
     this.postings = new Map()
     this.docs.forEach((d, doc) => {
       this.add(doc, NAME, texts(d.entry.names))
@@ -55,27 +58,31 @@ export class DirectorySearchIndex {
 
   search (q: SearchQuery): SearchHit[] {
     const words = q.text === undefined ? [] : tokens(q.text)
-    let scores: Map<number, number> | undefined
-    for (const word of words) {
-      const matches = this.match(word)
-      if (scores === undefined) {
-        scores = matches
-      } else {
-        const next = new Map<number, number>()
-        for (const [doc, s] of scores) { const m = matches.get(doc); if (m !== undefined) next.set(doc, s + m) }
-        scores = next
-      }
-      if (scores.size === 0) break
+    let candidates: number[]
+    const total = new Float64Array(this.docs.length)
+    if (words.length === 0) {
+      candidates = this.docs.map((_, i) => i)
+    } else {
+      // Typed arrays indexed by document: a broad word touches thousands of documents.
+      const matched = new Uint8Array(this.docs.length)
+      const best = new Float64Array(this.docs.length)
+      candidates = []
+      words.forEach((word, w) => {
+        const touched = this.match(word, best)
+        candidates = []
+        for (const doc of touched) {
+          if (matched[doc] === w) {
+            matched[doc] = w + 1
+            total[doc] = total[doc]! + best[doc]!
+            candidates.push(doc)
+          }
+          best[doc] = 0
+        }
+      })
     }
-    const candidates = scores ?? new Map(this.docs.map((_, i) => [i, 0]))
-    const hits: SearchHit[] = []
-    for (const [doc, score] of candidates) {
-      const d = this.docs[doc]!
-      if (!passes(d, q)) continue
-      hits.push({ ...d, score })
-    }
-    hits.sort((a, b) => b.score - a.score || shortestName(a) - shortestName(b) || a.entry.id.localeCompare(b.entry.id))
-    return hits.slice(0, q.limit ?? 50)
+    const before = (a: number, b: number): number => total[b]! - total[a]! || this.nameLength[a]! - this.nameLength[b]! || a - b
+    const ranked = candidates.filter((doc) => passes(this.docs[doc]!, q)).sort(before)
+    return ranked.slice(0, q.limit ?? 50).map((doc) => ({ ...this.docs[doc]!, score: total[doc]! }))
   }
 
   private add (doc: number, field: number, values: readonly string[]): void {
@@ -94,19 +101,22 @@ export class DirectorySearchIndex {
     if (last?.doc !== posting.doc || last.field !== posting.field || last.infix !== posting.infix) list.push(posting)
   }
 
-  /** Best score per document for one query word: whole word or prefix, name or description. */
-  private match (word: string): Map<number, number> {
-    const out = new Map<number, number>()
-    let i = lowerBound(this.sortedTokens, word)
-    for (; i < this.sortedTokens.length && this.sortedTokens[i]!.startsWith(word); i++) {
+  /**
+   * Best score per document for one query word (whole word or prefix, name or not,
+   * word start or part of a compound), written into `best`; returns the documents touched.
+   */
+  private match (word: string, best: Float64Array): number[] {
+    const touched: number[] = []
+    for (let i = lowerBound(this.sortedTokens, word); i < this.sortedTokens.length && this.sortedTokens[i]!.startsWith(word); i++) {
       const token = this.sortedTokens[i]!
       const whole = token === word
       for (const p of this.postings.get(token)!) {
         const score = (p.field === NAME ? 4 : 1) * (whole ? 2 : 1) * (p.infix ? 0.5 : 1)
-        if (score > (out.get(p.doc) ?? 0)) out.set(p.doc, score)
+        if (best[p.doc] === 0) touched.push(p.doc)
+        if (score > best[p.doc]!) best[p.doc] = score
       }
     }
-    return out
+    return touched
   }
 }
 
@@ -123,10 +133,6 @@ function passes (d: IndexedEntry, q: SearchQuery): boolean {
     if (!('competences' in d.entry && d.entry.competences.some((c) => tokens(c).join(' ').startsWith(wanted)))) return false
   }
   return true
-}
-
-function shortestName (h: SearchHit): number {
-  return Math.min(...texts(h.entry.names).map((n) => n.length))
 }
 
 function lowerBound (sorted: readonly string[], value: string): number {

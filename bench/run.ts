@@ -4,14 +4,16 @@
  * this run, because shared machines are noisy.
  */
 import { join } from 'node:path'
-import { benchDirectMessages } from './direct-messages.js'
-import { printTable, writeResults, type BenchResult } from './stats.js'
+import { benchDirectMessages } from '../node/bench/direct-messages.js'
+import { printTable, writeResults, type BenchResult } from '../node/bench/stats.js'
+import { benchDirectorySearch } from '../simulations/bench/directory-search.js'
 
 const quick = process.argv.includes('--quick')
 const results: BenchResult[] = []
 results.push(...await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: true }))
 results.push(...(await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: false })).slice(0, 3))
+results.push(...await benchDirectorySearch(quick ? 50 : 300))
 printTable(results)
-const file = join(import.meta.dirname, '../../bench-results.json')
+const file = join(import.meta.dirname, '../bench-results.json')
 await writeResults(file, results)
 console.log(`\nwrote ${file}`)
