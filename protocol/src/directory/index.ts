@@ -5,4 +5,4 @@ export {
   DIRECTORY_RECORD_TTL_MS, JWS_TYPE_DIRECTORY, MAX_DIRECTORY_RECORD_BYTES, directoryKey, parseDirectoryKey,
   selectDirectoryRecord, signDirectoryRecord, validateDirectoryRecord, type DirectoryKey, type DirectoryValidationContext
 } from './record.js'
-export { shardDirectory, type Publication } from './shard.js'
+export { assembleDirectory, shardDirectory, type AssembledDirectory, type Publication } from './shard.js'

@@ -36,3 +36,32 @@ export function shardDirectory (entries: ReadonlyArray<AuthorityEntry | Register
   }
   return groups.map((group, shard) => ({ ...p, shard, shards: groups.length, entries: group }))
 }
+
+export interface AssembledDirectory {
+  readonly seq: number
+  readonly created: number
+  readonly entries: ReadonlyArray<AuthorityEntry | RegisterEntry>
+}
+
+/**
+ * The newest complete publication among verified records of one directory: every shard
+ * of one sequence number. While a newer publication is only partly fetched, the last
+ * complete one is served, never a mix of the two.
+ */
+export function assembleDirectory (records: readonly DirectoryRecord[]): AssembledDirectory | undefined {
+  const bySeq = new Map<number, Map<number, DirectoryRecord>>()
+  for (const r of records) {
+    let shards = bySeq.get(r.seq)
+    if (shards === undefined) { shards = new Map(); bySeq.set(r.seq, shards) }
+    shards.set(r.shard, r)
+  }
+  for (const seq of [...bySeq.keys()].sort((a, b) => b - a)) {
+    const shards = bySeq.get(seq)!
+    const first = shards.values().next().value!
+    const expected = first.shards
+    if (shards.size !== expected || [...shards.values()].some((r) => r.shards !== expected)) continue
+    const ordered = [...shards.values()].sort((a, b) => a.shard - b.shard)
+    return { seq, created: Math.max(...ordered.map((r) => r.created)), entries: ordered.flatMap((r) => r.entries) }
+  }
+  return undefined
+}

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import {
-  MAX_DIRECTORY_RECORD_BYTES, directoryKey, nobleCrypto, shardDirectory, signDirectoryRecord, validateDirectoryRecord, type AuthorityEntry
+  MAX_DIRECTORY_RECORD_BYTES, assembleDirectory, directoryKey, nobleCrypto, shardDirectory, signDirectoryRecord, validateDirectoryRecord, type AuthorityEntry
 } from '../../src/index.js'
 import { FED, T0, testFederation } from '../fixtures.js'
 
@@ -34,5 +34,27 @@ describe('sharding a directory into DHT records', () => {
   it('refuses an entry too large for any record', () => {
     const huge = { ...authorities[0]!, names: { de: 'x'.repeat(300) } }
     expect(() => shardDirectory([huge], publication, 400)).to.throw().with.property('code', 'ERR_RECORD_TOO_LARGE')
+  })
+})
+
+describe('assembling a directory from fetched records', () => {
+  const v3 = shardDirectory(authorities, publication)
+  const v4 = shardDirectory(authorities.slice(0, 1200), { ...publication, seq: 4, created: T0 + 10 })
+
+  it('returns the newest publication once all its shards are there', () => {
+    const assembled = assembleDirectory([...v3, ...v4])
+    expect(assembled?.seq).to.equal(4)
+    expect(assembled?.entries.length).to.equal(1200)
+  })
+
+  it('serves the last complete publication while a newer one is partly fetched, never a mix', () => {
+    const assembled = assembleDirectory([...v3, v4[0]!])
+    expect(assembled?.seq).to.equal(3)
+    expect(assembled?.entries.map((e) => e.id)).to.deep.equal(authorities.map((a) => a.id))
+  })
+
+  it('has nothing to serve when no publication is complete', () => {
+    expect(assembleDirectory([v3[0]!])).to.equal(undefined)
+    expect(assembleDirectory([])).to.equal(undefined)
   })
 })
