@@ -2,11 +2,11 @@
  * The node's configuration file. Every setting is checked before the node starts, and
  * every error names the setting, so an operator knows what to fix.
  */
-import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { FEDERATION_ID_PATTERN, isCountryCode } from '@imi/protocol'
 import { ConfigError } from './errors.js'
+import { readSettingFile } from './setting-file.js'
 import type { LogLevel } from './services/logger.js'
 
 export interface NodeConfig {
@@ -135,12 +135,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
 }
 
 export async function loadConfig (file: string): Promise<NodeConfig> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    throw new ConfigError('config', `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
+  const text = (await readSettingFile('config', file)).toString('utf8')
   let raw: unknown
   try { raw = JSON.parse(text) } catch { throw new ConfigError('config', `${file} is not valid JSON`) }
   return parseConfig(raw, dirname(resolve(file)))

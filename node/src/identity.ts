@@ -3,13 +3,14 @@
  * authenticates the node) and it signs envelopes and receipts (so the roster's key for
  * a country and that country's PeerId are the same key). Rotation is a roster change.
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { memberState, toBase64url, type RosterKey, type RosterMember, type Signer } from '@imi/protocol'
 import { nodeSigner } from './crypto.js'
 import { ConfigError } from './errors.js'
+import { readSettingFile } from './setting-file.js'
 
 export interface NodeIdentity {
   readonly privateKey: PrivateKey
@@ -35,12 +36,7 @@ export async function saveIdentity (path: string, identity: NodeIdentity): Promi
 }
 
 export async function loadIdentity (path: string): Promise<NodeIdentity> {
-  let bytes: Uint8Array
-  try {
-    bytes = await readFile(path)
-  } catch (err) {
-    throw new ConfigError('keyFile', `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
+  const bytes = await readSettingFile('keyFile', path)
   try {
     return identityFrom(privateKeyFromProtobuf(bytes))
   } catch (err) {

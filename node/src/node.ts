@@ -4,11 +4,11 @@
  * crypto can be overridden so simulations run many nodes on one virtual clock.
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
-import { readFile, mkdir } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { LevelDatastore } from 'datastore-level'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { encodeReply, parseRosterChain, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
+import { encodeReply, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
 import { systemClock, type Clock } from './clock.js'
 import type { NodeConfig } from './config.js'
 import { nodeCrypto } from './crypto.js'
@@ -22,6 +22,7 @@ import { verifyEvidence, type EvidenceReport } from './services/evidence-verifie
 import { jsonLogger, type Logger } from './services/logger.js'
 import { Messaging } from './services/messaging/messaging.js'
 import { RosterService } from './services/roster-service.js'
+import { readRosterChainFile } from './setting-file.js'
 import { EvidenceLog, Store } from './storage/index.js'
 
 export interface NodeOverrides {
@@ -84,7 +85,7 @@ export class ImiNode {
     const { config } = this
     await this.evidence.load()
     try {
-      await this.roster.load(this.overrides.roster ?? await this.readRosterFile())
+      await this.roster.load(this.overrides.roster ?? await readRosterChainFile(this.config.rosterFile))
     } catch (err) {
       // An operator fixes this in the roster file, whatever the protocol's reason was.
       if (err instanceof ConfigError) throw err
@@ -174,19 +175,7 @@ export class ImiNode {
     }
   }
 
-  private async readRosterFile (): Promise<SignedRoster[]> {
-    let text: string
-    try {
-      text = await readFile(this.config.rosterFile, 'utf8')
-    } catch (err) {
-      throw new ConfigError('rosterFile', `cannot read ${this.config.rosterFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-    }
-    try {
-      return parseRosterChain(text, this.config.rosterFile)
-    } catch (err) {
-      throw new ConfigError('rosterFile', `${this.config.rosterFile} is not a signed roster chain: ${(err as Error).message}`)
-    }
-  }
+
 
   async stop (): Promise<void> {
     if (!this.started) return

@@ -3,9 +3,10 @@
  * read. `imi init` creates it; the node and the CLI read it.
  */
 import { randomBytes } from 'node:crypto'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { toBase64url } from '@imi/protocol'
 import { ConfigError } from '../errors.js'
+import { readSettingFile } from '../setting-file.js'
 
 export const API_TOKEN_BYTES = 32
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,256}$/
@@ -18,13 +19,7 @@ export async function createApiToken (path: string): Promise<string> {
 }
 
 export async function readApiToken (path: string): Promise<string> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    throw new ConfigError('api.tokenFile', `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  const token = text.trim()
+  const token = (await readSettingFile('api.tokenFile', path)).toString('utf8').trim()
   if (!TOKEN_PATTERN.test(token)) throw new ConfigError('api.tokenFile', `${path} does not hold a token (at least 32 base64url characters)`)
   return token
 }

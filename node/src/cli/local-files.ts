@@ -2,12 +2,13 @@
  * A stopped node's own files: its database (opened as ImiNode opens it, without
  * starting p2p) and its roster file. Only read here; nothing is written.
  */
-import { access, readFile } from 'node:fs/promises'
-import { Roster, parseRosterChain, payloadDocument, verifyRosterChain, type SignedRoster } from '@imi/protocol'
+import { access } from 'node:fs/promises'
+import { Roster, payloadDocument, verifyRosterChain, type SignedRoster } from '@imi/protocol'
 import type { NodeConfig } from '../config.js'
 import { nodeCrypto } from '../crypto.js'
 import { ConfigError, DatabaseLockedError } from '../errors.js'
 import { ImiNode } from '../node.js'
+import { readRosterChainFile } from '../setting-file.js'
 import { silentLogger } from '../services/logger.js'
 import { Bucket } from '../storage/index.js'
 import { apiGet, NoAnswerError } from './api-client.js'
@@ -44,15 +45,10 @@ export async function withStoredState<T> (config: NodeConfig, fn: (node: ImiNode
 
 /** The verified chain in the roster file, or undefined when there is no such file yet. */
 export async function rosterFromFile (config: NodeConfig): Promise<Roster | undefined> {
-  let text: string
+  const chain = await readRosterChainFile(config.rosterFile, { optional: true })
+  if (chain === undefined) return undefined
   try {
-    text = await readFile(config.rosterFile, 'utf8')
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new ConfigError('rosterFile', `cannot read ${config.rosterFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  try {
-    return verifyRosterChain(parseRosterChain(text, config.rosterFile), nodeCrypto, config.federationId)
+    return verifyRosterChain(chain, nodeCrypto, config.federationId)
   } catch (err) {
     throw new ConfigError('rosterFile', `${config.rosterFile} does not verify: ${(err as Error).message}`)
   }
