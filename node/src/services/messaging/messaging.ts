@@ -241,22 +241,31 @@ export class Messaging extends EventTarget {
   }
 
   async view (id: string): Promise<MessageView> {
-    const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
-    if (sent !== undefined) {
-      const status = sent.receipt !== undefined ? 'delivered' : sent.failure !== undefined ? 'failed' : 'pending'
-      return { ...this.viewOf(sent, 'sent', status, sent.receiptAt), ...(sent.failure !== undefined && { failure: sent.failure }) }
-    }
-    const received = await this.components.store.get<ReceivedRecord>(Bucket.received, id)
-    if (received !== undefined) return this.viewOf(received, 'received', 'delivered', received.receivedAt)
-    throw new NotFoundError(`no message ${id}`)
+    const found = await this.viewIn('sent', id) ?? await this.viewIn('received', id)
+    if (found === undefined) throw new NotFoundError(`no message ${id}`)
+    return found
   }
 
   /** The newest `limit` messages in one direction, newest first. */
   async list (direction: 'sent' | 'received', limit = 50): Promise<MessageView[]> {
     const out: MessageView[] = []
     const index = direction === 'sent' ? Bucket.sentByTime : Bucket.receivedByTime
-    for await (const [, id] of this.components.store.entries<string>(index, { reverse: true, limit })) out.push(await this.view(id))
+    for await (const [, id] of this.components.store.entries<string>(index, { reverse: true, limit })) {
+      const found = await this.viewIn(direction, id)
+      if (found !== undefined) out.push(found)
+    }
     return out
+  }
+
+  private async viewIn (direction: 'sent' | 'received', id: string): Promise<MessageView | undefined> {
+    if (direction === 'received') {
+      const received = await this.components.store.get<ReceivedRecord>(Bucket.received, id)
+      return received === undefined ? undefined : this.viewOf(received, 'received', 'delivered', received.receivedAt)
+    }
+    const sent = await this.components.store.get<SentRecord>(Bucket.sent, id)
+    if (sent === undefined) return undefined
+    const status = sent.receipt !== undefined ? 'delivered' : sent.failure !== undefined ? 'failed' : 'pending'
+    return { ...this.viewOf(sent, 'sent', status, sent.receiptAt), ...(sent.failure !== undefined && { failure: sent.failure }) }
   }
 
   private viewOf (rec: SentRecord | ReceivedRecord, direction: 'sent' | 'received', status: MessageView['status'], at?: number): MessageView {
