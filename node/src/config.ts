@@ -26,6 +26,8 @@ export interface NodeConfig {
   readonly api: { readonly host: string, readonly port: number, readonly tokenFile: string }
   readonly storage: { readonly sync: boolean }
   readonly delivery: { readonly retryInitialMs: number, readonly retryMaxMs: number }
+  /** How often other states' directories are fetched, and this state's re-signed and republished. */
+  readonly directory: { readonly refreshMs: number, readonly republishMs: number }
   readonly log: { readonly level: LogLevel }
 }
 
@@ -41,7 +43,10 @@ export const DEFAULTS = {
   apiPort: 8080,
   tokenFile: 'api-token',
   retryInitialMs: 1000,
-  retryMaxMs: 300_000
+  retryMaxMs: 300_000,
+  directoryRefreshMs: 300_000,
+  // A quarter of a record's 24-hour life: three republications can fail before it lapses.
+  directoryRepublishMs: 6 * 3_600_000
 } as const
 
 type Raw = Record<string, unknown>
@@ -92,7 +97,7 @@ function addrs (v: unknown, setting: string, fallback: readonly string[], needPe
 export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('config', 'must be a JSON object')
   const r = raw as Raw
-  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'log']
+  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'log']
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
   if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
@@ -105,6 +110,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const api = section(r, 'api', ['host', 'port', 'tokenFile'])
   const storage = section(r, 'storage', ['sync'])
   const delivery = section(r, 'delivery', ['retryInitialMs', 'retryMaxMs'])
+  const directory = section(r, 'directory', ['refreshMs', 'republishMs'])
   const log = section(r, 'log', ['level'])
   const level = str(log.level, 'log.level', 'info')
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError('log.level', 'must be debug, info, warn or error')
@@ -130,6 +136,10 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     api: { host, port: int(api.port, 'api.port', DEFAULTS.apiPort, 0, 65535), tokenFile: path(api.tokenFile, 'api.tokenFile', DEFAULTS.tokenFile) },
     storage: { sync: bool(storage.sync, 'storage.sync', true) },
     delivery: { retryInitialMs, retryMaxMs },
+    directory: {
+      refreshMs: int(directory.refreshMs, 'directory.refreshMs', DEFAULTS.directoryRefreshMs, 100, 86_400_000),
+      republishMs: int(directory.republishMs, 'directory.republishMs', DEFAULTS.directoryRepublishMs, 1000, 12 * 3_600_000)
+    },
     log: { level: level as LogLevel }
   }
 }

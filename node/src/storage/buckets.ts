@@ -19,6 +19,10 @@ export const Bucket = {
   evidence: 'evidence',
   /** Every verified roster version, by version number. */
   roster: 'roster',
+  /** `<CC>/<authorities|registers>` -> the last complete, verified directory of that state. */
+  directoryCache: 'directory-cache',
+  /** `<authorities|registers>` -> what this node last published: its sequence number and expiry. */
+  directoryPublished: 'directory-published',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

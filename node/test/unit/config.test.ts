@@ -35,6 +35,7 @@ describe('node configuration', () => {
       api: { host: '127.0.0.1', port: 8080, tokenFile: join(base, 'api-token') },
       storage: { sync: true },
       delivery: { retryInitialMs: DEFAULTS.retryInitialMs, retryMaxMs: DEFAULTS.retryMaxMs },
+      directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
       log: { level: 'info' }
     })
   })

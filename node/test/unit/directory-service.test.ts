@@ -1,0 +1,155 @@
+import { expect } from 'chai'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  cosignRoster, directoryKey, proposeRoster, signDirectoryRecord, verifyGenesis,
+  type AuthorityEntry, type RegisterEntry, type Roster
+} from '@imi/protocol'
+import { ManualClock, generateIdentity, nodeCrypto, rosterMemberOf, type NodeIdentity } from '../../src/index.js'
+import { silentLogger } from '../../src/services/logger.js'
+import { DirectoryService } from '../../src/services/directory/directory-service.js'
+import { Store } from '../../src/storage/index.js'
+import { MemoryRecords } from '../fixtures/memory-records.js'
+
+const FED = 'imi-test'
+const T0 = Date.UTC(2026, 0, 5)
+
+class FakeRegistry extends EventTarget {
+  authorities: AuthorityEntry[] = []
+  registers: RegisterEntry[] = []
+  async publishedAuthorities (): Promise<AuthorityEntry[]> { return [...this.authorities] }
+  async publishedRegisters (): Promise<RegisterEntry[]> { return [...this.registers] }
+  async isActiveAuthority (id: string): Promise<boolean> { return this.authorities.some((a) => a.id === id) }
+  change (): void { this.dispatchEvent(new Event('change')) }
+}
+
+const authority = (id: string, de: string, en: string): AuthorityEntry => ({ id, names: { de, en }, areas: ['professional-qualifications'], competences: ['architect'] })
+
+describe('directory service', function () {
+  this.timeout(20_000)
+  let dir: string
+  let clock: ManualClock
+  let roster: Roster
+  let ids: Record<string, NodeIdentity>
+  const stores: Store[] = []
+  const services: DirectoryService[] = []
+
+  before(async () => {
+    ids = { AT: await generateIdentity(), PL: await generateIdentity(), CZ: await generateIdentity() }
+    let genesis = proposeRoster({ fed: FED, version: 1, created: T0 - 1000, bootstraps: [], members: Object.entries(ids).map(([c, id]) => rosterMemberOf(id, c, [], T0 - 2000)) }) as Parameters<typeof cosignRoster>[0]
+    for (const id of Object.values(ids)) genesis = cosignRoster(genesis, id.signer)
+    roster = verifyGenesis(genesis, nodeCrypto)
+  })
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'imi-dir-'))
+    clock = new ManualClock(T0)
+  })
+
+  afterEach(async () => {
+    for (const s of services.splice(0)) s.stop()
+    for (const s of stores.splice(0)) await s.close().catch(() => {})
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  async function service (country: string, records: MemoryRecords, source = new FakeRegistry(), offline?: () => boolean): Promise<DirectoryService> {
+    const store = new Store(join(dir, country), { sync: false })
+    await store.open()
+    stores.push(store)
+    const s = new DirectoryService({
+      store, clock, crypto: nodeCrypto, signer: ids[country]!.signer, roster: () => roster,
+      transport: records.transport({ offline }), source, logger: silentLogger
+    }, { federationId: FED, country, refreshMs: 60_000, republishMs: 3_600_000 })
+    services.push(s)
+    return s
+  }
+
+  it('finds another state\'s authorities once published and fetched, and drops a removed one on the next refresh', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Kammer der Ziviltechniker', 'Chamber of Civil Engineers'), authority('at-med', 'Österreichische Ärztekammer', 'Austrian Medical Chamber')]
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    await atService.publish()
+    await pl.refresh()
+    expect(pl.search({ text: 'ärztekammer' }).map((h) => h.entry.id)).to.deep.equal(['at-med'])
+    expect(await pl.isCurrentAuthority('AT', 'at-med')).to.equal(true)
+
+    at.authorities = at.authorities.filter((a) => a.id !== 'at-med')
+    clock.advance(1000)
+    await atService.publish()
+    await pl.refresh()
+    expect(pl.search({ text: 'ärztekammer' })).to.deep.equal([])
+    expect(await pl.isCurrentAuthority('AT', 'at-med')).to.equal(false)
+    expect(pl.status().find((s) => s.country === 'AT' && s.name === 'authorities')).to.include({ entries: 1, expired: false })
+  })
+
+  it('fetches an authority it does not know yet before saying it is not listed', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    await pl.refresh()
+    at.authorities = [authority('at-new', 'Neue Behörde', 'New authority')]
+    await atService.publish()
+    expect(await pl.isCurrentAuthority('AT', 'at-new')).to.equal(true)
+    expect(await pl.isCurrentAuthority('AT', 'at-none')).to.equal(false)
+  })
+
+  it('refuses forged, wrong-country and stale values and keeps the verified copy', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    await atService.publish()
+    await pl.refresh()
+    const seq = pl.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq
+    const forged = { fed: FED, country: 'AT', name: 'authorities' as const, shard: 0, shards: 1, seq: seq + 10, created: clock.now(), expires: clock.now() + 60_000, entries: [authority('at-fake', 'Falsche Kammer', 'Fake chamber')] }
+    const key = directoryKey(forged)
+    records.inject(key, signDirectoryRecord(forged, ids.CZ!.signer))
+    records.inject(key, signDirectoryRecord({ ...forged, created: clock.now() - 1000, expires: clock.now() - 1 }, ids.AT!.signer))
+    records.inject(key, new TextEncoder().encode('not a record'))
+    clock.advance(1000)
+    await pl.refresh()
+    expect(pl.search({ text: 'kammer' }).map((h) => h.entry.id)).to.deep.equal(['at-arch'])
+    expect(Object.fromEntries(pl.rejections)).to.deep.equal({ ERR_RECORD_SIGNER: 1, ERR_RECORD_EXPIRED: 1, ERR_RECORD_SCHEMA: 1 })
+  })
+
+  it('searches the last verified copy after a restart with every other node offline, and shows its age', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    await (await service('AT', records, at)).publish()
+    const pl = await service('PL', records)
+    await pl.refresh()
+    pl.stop()
+    await stores.pop()!.close()
+    services.pop()
+
+    let offline = true
+    const again = await service('PL', records, new FakeRegistry(), () => offline)
+    await again.start()
+    clock.advance(2 * 86_400_000)
+    await again.refresh()
+    expect(again.search({ text: 'architektenkammer' }).map((h) => h.country)).to.deep.equal(['AT'])
+    const status = again.status().find((s) => s.country === 'AT' && s.name === 'authorities')!
+    expect(status.ageMs).to.be.at.least(2 * 86_400_000)
+    expect(status.expired).to.equal(true)
+    offline = false
+  })
+
+  it('assembles a directory sharded over several records, and serves its own entries at once', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = Array.from({ length: 1500 }, (_, i) => authority(`at-${i}`, `Gewerbebehörde Bezirk ${i} ${'x'.repeat(100)}`, `Trade licensing office district ${i}`))
+    const atService = await service('AT', records, at)
+    await atService.publish()
+    expect(atService.search({ country: 'AT', limit: 5000 })).to.have.length(1500)
+    expect([...records.values.keys()].filter((k) => k.includes('/AT/authorities/')).length).to.be.greaterThan(1)
+    const pl = await service('PL', records)
+    await pl.refresh()
+    expect(pl.search({ country: 'AT', limit: 5000 })).to.have.length(1500)
+  })
+})
