@@ -16,8 +16,12 @@ import { ConfigError, NotRunningError } from './errors.js'
 import { loadIdentity, type NodeIdentity } from './identity.js'
 import { DirectMessageClient } from './p2p/direct-message-client.js'
 import { handleDirectMessages } from './p2p/direct-message-handler.js'
+import { DirectoryAnnouncer } from './p2p/directory-announce.js'
+import { dhtDirectoryTransport } from './p2p/dht-directory.js'
 import { createImiLibp2p, type ImiLibp2p } from './p2p/libp2p.js'
 import { RosterSync } from './p2p/roster-sync.js'
+import type { LocalDirectorySource } from './services/authorities/local-directory.js'
+import { DirectoryService } from './services/directory/directory-service.js'
 import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
 import { jsonLogger, type Logger } from './services/logger.js'
 import { Messaging } from './services/messaging/messaging.js'
@@ -33,6 +37,8 @@ export interface NodeOverrides {
   readonly identity?: NodeIdentity
   /** The roster chain (genesis first) instead of the configured roster file. */
   readonly roster?: readonly SignedRoster[]
+  /** What this state publishes to the directory, instead of the node's own registry. */
+  readonly directorySource?: LocalDirectorySource
 }
 
 
@@ -43,9 +49,11 @@ export class ImiNode {
   readonly evidence: EvidenceLog
   readonly roster: RosterService
   messaging!: Messaging
+  directory!: DirectoryService
   identity!: NodeIdentity
   libp2p?: ImiLibp2p
   private rosterSync?: RosterSync
+  private announcer?: DirectoryAnnouncer
   private client?: DirectMessageClient
   private readonly clock: Clock
   private readonly crypto: CryptoSuite
@@ -112,16 +120,23 @@ export class ImiNode {
     })
     this.libp2p = libp2p
     this.client = new DirectMessageClient(libp2p, config.federationId)
+    this.directory = new DirectoryService({
+      store: this.store, clock: this.clock, crypto: this.crypto, signer: this.identity.signer, roster: () => this.roster.current,
+      transport: dhtDirectoryTransport(libp2p), source: this.directorySource(), logger: this.log.child('directory')
+    }, { federationId: config.federationId, country: config.country, refreshMs: config.directory.refreshMs, republishMs: config.directory.republishMs })
     this.messaging = new Messaging({
       store: this.store, evidence: this.evidence, roster: this.roster, crypto: this.crypto, clock: this.clock,
       country: config.country, signer: this.identity.signer, transport: this.client, randomBytes: this.randomBytes,
-      logger: this.log.child('messaging')
+      logger: this.log.child('messaging'), authorities: this.directory
     }, { federationId: config.federationId, retryInitialMs: config.delivery.retryInitialMs, retryMaxMs: config.delivery.retryMaxMs })
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
       refuse: (code, message) => encodeReply({ error: { code, message } })
     }, this.log.child('dm'))
-    libp2p.addEventListener('peer:connect', (evt) => { this.messaging.peerConnected(evt.detail.toString()) })
+    libp2p.addEventListener('peer:connect', (evt) => {
+      this.messaging.peerConnected(evt.detail.toString())
+      this.directory.peerConnected()
+    })
     this.roster.addEventListener('change', this.onRosterChange)
     try {
       await libp2p.start()
@@ -133,9 +148,29 @@ export class ImiNode {
     // Gossip subscriptions need a started libp2p.
     this.rosterSync = new RosterSync(libp2p, this.roster, config.federationId, this.log.child('roster-sync'))
     await this.rosterSync.start()
+    this.announcer = new DirectoryAnnouncer({
+      libp2p, roster: () => this.roster.current, logger: this.log.child('directory-gossip'),
+      announced: (a) => { if (a.country !== config.country) void this.directory.refreshCountry(a.country) }
+    }, config.federationId)
+    this.announcer.start()
+    this.directory.addEventListener('published', this.onDirectoryPublished)
     await this.learnMemberAddresses()
     await this.messaging.start()
+    await this.directory.start()
     this.connectToMembers()
+  }
+
+  private directorySource (): LocalDirectorySource {
+    return this.overrides.directorySource ?? noAuthoritiesYet
+  }
+
+  private readonly onDirectoryPublished = (evt: Event): void => {
+    const published = (evt as CustomEvent<Array<{ name: 'authorities' | 'registers', seq: number }>>).detail
+    for (const p of published) {
+      this.announcer?.announce({ country: this.config.country, ...p }).catch((err: Error) => {
+        this.log.debug('directory announcement not sent', { error: err.message })
+      })
+    }
   }
 
   /** A new roster version: forget who left (the gater only judges new connections), meet who joined. */
@@ -189,6 +224,9 @@ export class ImiNode {
   private async stopQuietly (): Promise<void> {
     // A restarted node registers its listener again: drop this start's one.
     this.roster.removeEventListener('change', this.onRosterChange)
+    this.directory?.removeEventListener('published', this.onDirectoryPublished)
+    this.directory?.stop()
+    this.announcer?.stop()
     this.messaging?.stop()
     this.client?.close()
     try { await this.libp2p?.stop() } catch { /* already stopping */ }
@@ -225,6 +263,13 @@ export class ImiNode {
     return await verifyEvidence(this.evidence.entries(), { crypto: this.crypto, keys: this.roster.historicKeys(), federationId: this.config.federationId, head: this.evidence.head })
   }
 }
+
+/** Until the node's authority registry is wired in: a state with nothing to publish. */
+const noAuthoritiesYet: LocalDirectorySource = Object.assign(new EventTarget(), {
+  publishedAuthorities: async () => [],
+  publishedRegisters: async () => [],
+  isActiveAuthority: async () => false
+})
 
 export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<ImiNode> {
   return new ImiNode(config, overrides)

@@ -62,6 +62,9 @@ export function hasCode (err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
 
+/** A message names an authority that its member state does not (or no longer) list. */
+export const UnknownAuthorityError = errorClass('UnknownAuthorityError', 'ERR_UNKNOWN_AUTHORITY')
+
 // Directory records (DHT): each way a record can be wrong.
 export const RecordTooLargeError = errorClass('RecordTooLargeError', 'ERR_RECORD_TOO_LARGE')
 export const RecordKeyError = errorClass('RecordKeyError', 'ERR_RECORD_KEY')

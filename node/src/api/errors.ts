@@ -44,6 +44,7 @@ export class UnsupportedMediaTypeError extends ImiError {
 const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   ERR_NOT_FOUND: 404,
   ERR_INVALID_REQUEST: 400,
+  ERR_UNKNOWN_AUTHORITY: 422,
   ERR_INVALID_JSON: 400,
   ERR_BODY_SCHEMA: 400,
   ERR_UNKNOWN_KIND: 400,

@@ -6,3 +6,4 @@ export {
   selectDirectoryRecord, signDirectoryRecord, validateDirectoryRecord, type DirectoryKey, type DirectoryValidationContext
 } from './record.js'
 export { assembleDirectory, shardDirectory, type AssembledDirectory, type Publication } from './shard.js'
+export { MAX_ANNOUNCEMENT_BYTES, decodeDirectoryAnnouncement, encodeDirectoryAnnouncement, type DirectoryAnnouncement } from './announcement.js'

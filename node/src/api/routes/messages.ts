@@ -4,7 +4,7 @@
  * protocol's; this file checks the shape of the request itself.
  */
 import { Hono } from 'hono'
-import { DIRECT_MESSAGE_KINDS, type Json } from '@imi/protocol'
+import { DIRECT_MESSAGE_KINDS, LOCAL_ID_PATTERN, type Json } from '@imi/protocol'
 import { InvalidRequestError } from '../../errors.js'
 import type { ApiNode } from '../api-node.js'
 import { bodyLimit } from '../middleware/body-limit.js'
@@ -16,16 +16,20 @@ export const MAX_MESSAGE_REQUEST_BYTES = 64 * 1024
 const MESSAGE_ID = /^[A-Za-z0-9_-]{16,64}$/
 const DIRECTIONS = ['sent', 'received'] as const
 
-interface SendBody { kind: string, to: string, body: Json }
+interface SendBody { kind: string, to: string, body: Json, fromAuthority?: string, toAuthority?: string }
 
 function parseSend (raw: unknown): SendBody {
   const o = expectObject(raw, 'request body')
-  onlyKeys(o, ['kind', 'to', 'body'], 'request body')
+  onlyKeys(o, ['kind', 'to', 'body', 'fromAuthority', 'toAuthority'], 'request body')
   const kind = expectString(o.kind, 'kind')
   if (!DIRECT_MESSAGE_KINDS.has(kind)) throw new InvalidRequestError(`kind must be one of: ${[...DIRECT_MESSAGE_KINDS.keys()].join(', ')}`)
   const to = expectCountry(o.to, 'to')
   // The kind's validator judges the body; here it only has to be JSON, which it is.
-  return { kind, to, body: expectObject(o.body, 'body') as Json }
+  return {
+    kind, to, body: expectObject(o.body, 'body') as Json,
+    ...(o.fromAuthority !== undefined && { fromAuthority: expectString(o.fromAuthority, 'fromAuthority', LOCAL_ID_PATTERN) }),
+    ...(o.toAuthority !== undefined && { toAuthority: expectString(o.toAuthority, 'toAuthority', LOCAL_ID_PATTERN) })
+  }
 }
 
 export function messageRoutes (node: Pick<ApiNode, 'messaging'>): Hono {

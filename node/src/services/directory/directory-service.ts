@@ -69,6 +69,8 @@ export class DirectoryService extends EventTarget {
   private publishing: Promise<void> | undefined
   private republishWanted = false
   private publishRetryMs = PUBLISH_RETRY_MS
+  /** The last publication reached no peer: the next peer to connect should get it. */
+  private unpublished = true
   private readonly countryRefresh = new Map<string, Promise<void>>()
   /** Codes of records refused while fetching, by code: what a misbehaving peer tried. */
   readonly rejections = new Map<string, number>()
@@ -161,6 +163,11 @@ export class DirectoryService extends EventTarget {
     }
   }
 
+  /** A peer connected: if nobody holds this state's records yet, publish to it now. */
+  peerConnected (): void {
+    if (this.unpublished && this.publishing === undefined) this.publishTimer.set(0)
+  }
+
   private readonly onSourceChange = (): void => { this.publishTimer.set(0) }
 
   private async runPublish (): Promise<void> {
@@ -172,9 +179,11 @@ export class DirectoryService extends EventTarget {
       await this.cache.save(publications.map((p) => p.directory))
       for (const p of publications) this.remember(p.directory)
       this.reindex()
-      this.dispatchEvent(new CustomEvent('published', { detail: publications.map((p) => ({ name: p.directory.name, seq: p.directory.seq })) }))
       const acks = await Promise.all(publications.map(async (p) => await this.publisher.put(p, this.signal())))
-      if (Math.min(...acks) > 0) {
+      this.unpublished = Math.min(...acks) === 0
+      if (!this.unpublished) {
+        // Only now can others fetch it: announcing earlier would send them to stale copies.
+        this.dispatchEvent(new CustomEvent('published', { detail: publications.map((p) => ({ name: p.directory.name, seq: p.directory.seq })) }))
         this.publishRetryMs = PUBLISH_RETRY_MS
         this.publishTimer.set(this.init.republishMs)
         return

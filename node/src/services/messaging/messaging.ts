@@ -6,7 +6,7 @@
  */
 import {
   DIRECT_MESSAGE_KINDS, MAX_MESSAGE_AGE_MS, RECEIPT_KIND, REPLY_KINDS,
-  DuplicateMessageError, ImiError, ReceiptMismatchError, StaleMessageError, WrongRecipientError, WrongSenderPeerError,
+  DuplicateMessageError, ImiError, UnknownAuthorityError, ReceiptMismatchError, StaleMessageError, WrongRecipientError, WrongSenderPeerError,
   checkReceipt, decodeReply, encodeReply, encodeWire, parseCompact, receiptBodyFor, signEnvelope, verifyEnvelope,
   type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
@@ -36,6 +36,12 @@ export interface MessagingComponents {
   readonly transport: DirectTransport
   readonly randomBytes: (n: number) => Uint8Array
   readonly logger: Logger
+  /** Which authorities exist now: a suspended or removed one neither sends nor receives. */
+  readonly authorities?: AuthorityCheck
+}
+
+export interface AuthorityCheck {
+  isCurrentAuthority(country: string, id: string): Promise<boolean>
 }
 
 export interface MessagingInit extends OutboxInit {
@@ -95,6 +101,7 @@ export class Messaging extends EventTarget {
     const validate = DIRECT_MESSAGE_KINDS.get(request.kind)
     if (validate === undefined) throw new InvalidRequestError(`unknown message kind ${request.kind}`)
     validate(request.body)
+    await this.checkAuthorities(country, request.fromAuthority, request.to, request.toAuthority)
     const draft: EnvelopeDraft = {
       kind: request.kind, from: country, to: [request.to], body: request.body,
       ...(request.personalData !== undefined && { personalData: request.personalData }),
@@ -173,6 +180,8 @@ export class Messaging extends EventTarget {
       return existing.receipt
     }
     if (env.hdr.created < this.components.clock.now() - MAX_MESSAGE_AGE_MS) throw new StaleMessageError('envelope is older than the replay window')
+    // Only for new messages: one already stored keeps its receipt after its authority leaves.
+    await this.checkAuthorities(env.hdr.from, env.hdr.fromAuthority, this.components.country, env.hdr.toAuthority)
     const receipt = signEnvelope({ kind: RECEIPT_KIND, from: this.components.country, to: [env.hdr.from], body: receiptBodyFor(env) }, this.signContext())
     const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
     await this.components.store.commit([
@@ -185,6 +194,13 @@ export class Messaging extends EventTarget {
     ]))
     this.dispatchEvent(new CustomEvent('received', { detail: { id: record.id, kind: env.hdr.kind, from: env.hdr.from } }))
     return receipt.jws
+  }
+
+  private async checkAuthorities (from: string, fromAuthority: string | undefined, to: string, toAuthority: string | undefined): Promise<void> {
+    const check = this.components.authorities
+    if (check === undefined) return
+    if (fromAuthority !== undefined && !await check.isCurrentAuthority(from, fromAuthority)) throw new UnknownAuthorityError(`${from} lists no authority ${fromAuthority}`)
+    if (toAuthority !== undefined && !await check.isCurrentAuthority(to, toAuthority)) throw new UnknownAuthorityError(`${to} lists no authority ${toAuthority}`)
   }
 
   /** One delivery attempt; throws to make the scheduler back off (or give up, if permanent). */
