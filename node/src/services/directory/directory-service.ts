@@ -89,9 +89,9 @@ export class DirectoryService extends EventTarget {
 
   async start (): Promise<void> {
     this.controller = new AbortController()
-    for (const d of await this.cache.load()) this.directories.set(cacheKey(d.country, d.name), d)
+    for (const d of await this.cache.load()) this.remember(d)
     this.forgetNonMembers()
-    this.reindex()
+    this.indexChanged()
     this.components.source.addEventListener('change', this.onSourceChange)
     this.publishTimer.set(0)
     this.refreshTimer.set(0)
@@ -142,7 +142,7 @@ export class DirectoryService extends EventTarget {
   async refreshCountry (country: string): Promise<void> {
     let running = this.countryRefresh.get(country)
     if (running === undefined) {
-      running = this.fetchCountries([country]).then((changed) => { if (changed) this.reindex() }).finally(() => this.countryRefresh.delete(country))
+      running = this.fetchCountries([country]).then((changed) => { if (changed) this.indexChanged() }).finally(() => this.countryRefresh.delete(country))
       this.countryRefresh.set(country, running)
     }
     await running
@@ -178,7 +178,7 @@ export class DirectoryService extends EventTarget {
       // Own entries are searchable at once, whatever the network does.
       await this.cache.save(publications.map((p) => p.directory))
       for (const p of publications) this.remember(p.directory)
-      this.reindex()
+      this.indexChanged()
       const acks = await Promise.all(publications.map(async (p) => await this.publisher.put(p, this.signal())))
       this.unpublished = Math.min(...acks) === 0
       if (!this.unpublished) {
@@ -203,7 +203,7 @@ export class DirectoryService extends EventTarget {
     try {
       this.forgetNonMembers()
       const others = this.components.roster().doc.members.map((m) => m.country).filter((c) => c !== this.init.country)
-      if (await this.fetchCountries(others)) this.reindex()
+      if (await this.fetchCountries(others)) this.indexChanged()
       this.dispatchEvent(new Event('refreshed'))
     } finally {
       if (!this.controller.signal.aborted) this.refreshTimer.set(this.init.refreshMs)
@@ -238,6 +238,7 @@ export class DirectoryService extends EventTarget {
 
   private remember (d: CachedDirectory): void {
     this.directories.set(cacheKey(d.country, d.name), d)
+    this.index.replace(d.country, d.name, d.entries)
     if (d.name === 'authorities') this.listed.set(d.country, new Set(d.entries.map((e) => e.id)))
   }
 
@@ -245,19 +246,17 @@ export class DirectoryService extends EventTarget {
   private forgetNonMembers (): void {
     const roster = this.components.roster()
     for (const [key, d] of this.directories) {
-      if (roster.member(d.country) !== undefined) {
-        if (d.name === 'authorities' && !this.listed.has(d.country)) this.listed.set(d.country, new Set(d.entries.map((e) => e.id)))
-        continue
-      }
+      if (roster.member(d.country) !== undefined) continue
       this.directories.delete(key)
+      this.index.remove(d.country, d.name)
       this.confirmedAt.delete(key)
       this.listed.delete(d.country)
       void this.cache.drop(d.country).catch(() => {})
     }
   }
 
-  private reindex (): void {
-    this.index.rebuild([...this.directories.values()].flatMap((d) => d.entries.map((entry) => ({ kind: d.name, country: d.country, entry }))))
+  /** The index segments follow `remember`; listeners learn that search results may differ. */
+  private indexChanged (): void {
     this.dispatchEvent(new Event('indexed'))
   }
 
