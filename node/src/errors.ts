@@ -31,3 +31,39 @@ export class NotRunningError extends ImiError {
   override name = 'NotRunningError'
   constructor (message = 'node is not running') { super('ERR_NOT_RUNNING', message) }
 }
+
+/** Wrong user name or password: deliberately silent about which. */
+export class InvalidCredentialsError extends ImiError {
+  override name = 'InvalidCredentialsError'
+  constructor () { super('ERR_INVALID_CREDENTIALS', 'user name or password is wrong') }
+}
+
+/** Too many failed log-ins: the account stays locked until `until` (or an administrator unlocks it). */
+export class AccountLockedError extends ImiError {
+  override name = 'AccountLockedError'
+  constructor (readonly until: number, readonly retryAfterMs: number) { super('ERR_ACCOUNT_LOCKED', 'too many failed log-ins: the account is locked for a while') }
+}
+
+/** No session, an expired one, or one that was ended. */
+export class SessionRequiredError extends ImiError {
+  override name = 'SessionRequiredError'
+  constructor (message = 'log in first') { super('ERR_UNAUTHORIZED', message) }
+}
+
+/** The caller is known but its roles do not allow this, or the object belongs to another authority. */
+export class PermissionDeniedError extends ImiError {
+  override name = 'PermissionDeniedError'
+  constructor (message: string) { super('ERR_FORBIDDEN', message) }
+}
+
+/** The thing already exists (a user name, an authority id). */
+export class ConflictError extends ImiError {
+  override name = 'ConflictError'
+  constructor (message: string) { super('ERR_CONFLICT', message) }
+}
+
+/** The object is not in a state that allows this (approving an active authority). */
+export class InvalidStateError extends ImiError {
+  override name = 'InvalidStateError'
+  constructor (message: string) { super('ERR_INVALID_STATE', message) }
+}

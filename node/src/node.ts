@@ -5,7 +5,6 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
-import { LevelDatastore } from 'datastore-level'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { encodeReply, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
@@ -19,7 +18,10 @@ import { handleDirectMessages } from './p2p/direct-message-handler.js'
 import { DirectoryAnnouncer } from './p2p/directory-announce.js'
 import { dhtDirectoryTransport } from './p2p/dht-directory.js'
 import { createImiLibp2p, type ImiLibp2p } from './p2p/libp2p.js'
+import { NewestRecordDatastore } from './p2p/newest-record-datastore.js'
 import { RosterSync } from './p2p/roster-sync.js'
+import { UserAccounts } from './services/accounts/user-accounts.js'
+import { AuthorityRegistry } from './services/authorities/authority-registry.js'
 import type { LocalDirectorySource } from './services/authorities/local-directory.js'
 import { DirectoryService } from './services/directory/directory-service.js'
 import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
@@ -48,6 +50,10 @@ export class ImiNode {
   readonly store: Store
   readonly evidence: EvidenceLog
   readonly roster: RosterService
+  /** This state's authorities and registers: what its directory publishes. */
+  readonly authorities: AuthorityRegistry
+  /** Officials' accounts and sessions on this node. */
+  readonly accounts: UserAccounts
   messaging!: Messaging
   directory!: DirectoryService
   identity!: NodeIdentity
@@ -69,6 +75,8 @@ export class ImiNode {
     this.store = new Store(config.dataDir, { sync: config.storage.sync })
     this.evidence = new EvidenceLog({ store: this.store, crypto: this.crypto, now: () => this.clock.now() })
     this.roster = new RosterService({ store: this.store, crypto: this.crypto, evidence: this.evidence, logger: this.log.child('roster') }, { federationId: config.federationId })
+    this.authorities = new AuthorityRegistry({ store: this.store, clock: this.clock })
+    this.accounts = new UserAccounts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, authorities: this.authorities, logger: this.log.child('accounts') })
   }
 
   get running (): boolean { return this.started }
@@ -92,6 +100,8 @@ export class ImiNode {
   private async startServices (): Promise<void> {
     const { config } = this
     await this.evidence.load()
+    await this.authorities.load()
+    await this.accounts.start()
     try {
       await this.roster.load(this.overrides.roster ?? await readRosterChainFile(this.config.rosterFile))
     } catch (err) {
@@ -106,7 +116,7 @@ export class ImiNode {
       throw new ConfigError('keyFile', `the roster's current signing key for ${config.country} is not this node's key (rotated?)`)
     }
 
-    const datastore = new LevelDatastore(this.store.libp2pSublevel())
+    const datastore = new NewestRecordDatastore(this.store.libp2pSublevel())
     const libp2p = await createImiLibp2p({
       privateKey: this.identity.privateKey,
       federationId: config.federationId,
@@ -161,7 +171,7 @@ export class ImiNode {
   }
 
   private directorySource (): LocalDirectorySource {
-    return this.overrides.directorySource ?? noAuthoritiesYet
+    return this.overrides.directorySource ?? this.authorities
   }
 
   private readonly onDirectoryPublished = (evt: Event): void => {
@@ -226,6 +236,7 @@ export class ImiNode {
     this.roster.removeEventListener('change', this.onRosterChange)
     this.directory?.removeEventListener('published', this.onDirectoryPublished)
     this.directory?.stop()
+    this.accounts.stop()
     this.announcer?.stop()
     this.messaging?.stop()
     this.client?.close()
@@ -263,13 +274,6 @@ export class ImiNode {
     return await verifyEvidence(this.evidence.entries(), { crypto: this.crypto, keys: this.roster.historicKeys(), federationId: this.config.federationId, head: this.evidence.head })
   }
 }
-
-/** Until the node's authority registry is wired in: a state with nothing to publish. */
-const noAuthoritiesYet: LocalDirectorySource = Object.assign(new EventTarget(), {
-  publishedAuthorities: async () => [],
-  publishedRegisters: async () => [],
-  isActiveAuthority: async () => false
-})
 
 export async function createNode (config: NodeConfig, overrides: NodeOverrides = {}): Promise<ImiNode> {
   return new ImiNode(config, overrides)

@@ -23,6 +23,14 @@ export const Bucket = {
   directoryCache: 'directory-cache',
   /** `<authorities|registers>` -> what this node last published: its sequence number and expiry. */
   directoryPublished: 'directory-published',
+  /** Authority id -> this state's authority: its directory entry and status (pending, active, suspended, removed). */
+  authorities: 'authorities',
+  /** Register id -> this state's national register, as published. */
+  registers: 'registers',
+  /** User name -> account: authority, roles, password hash, failed log-ins. */
+  users: 'users',
+  /** SHA-256 of a session token -> session. The token itself is never stored. */
+  sessions: 'sessions',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

@@ -23,7 +23,7 @@ function multilingual (v: unknown, path: string, max: number): Multilingual {
   return out
 }
 
-function authority (v: unknown, path: string): AuthorityEntry {
+export function decodeAuthorityEntry (v: unknown, path = 'authority'): AuthorityEntry {
   const o = expectObject(v, path, fail)
   onlyKeys(o, ['id', 'names', 'areas', 'competences', 'contact'], path, fail)
   const entry: AuthorityEntry = {
@@ -49,7 +49,7 @@ function authority (v: unknown, path: string): AuthorityEntry {
   }
 }
 
-function register (v: unknown, path: string): RegisterEntry {
+export function decodeRegisterEntry (v: unknown, path = 'register'): RegisterEntry {
   const o = expectObject(v, path, fail)
   onlyKeys(o, ['id', 'names', 'descriptions', 'legalBasis', 'registerAuthority', 'url', 'languages'], path, fail)
   return {
@@ -77,7 +77,7 @@ export function decodeDirectoryRecord (v: unknown): DirectoryRecord {
   const created = expectInteger(o.created, 'record.created', fail)
   const expires = expectInteger(o.expires, 'record.expires', fail)
   if (expires <= created) fail('record.expires must be after record.created')
-  const decodeEntry = name === 'authorities' ? authority : register
+  const decodeEntry = name === 'authorities' ? decodeAuthorityEntry : decodeRegisterEntry
   const entries = expectArray(o.entries, 'record.entries', fail, 2000).map((e, i) => decodeEntry(e, `record.entries[${i}]`))
   const ids = new Set(entries.map((e) => e.id))
   if (ids.size !== entries.length) fail('record.entries repeats an id')

@@ -1,6 +1,6 @@
 export { LEGISLATIVE_AREAS, isLegislativeArea, type LegislativeArea } from './areas.js'
 export type { AuthorityEntry, DirectoryName, DirectoryRecord, Multilingual, RegisterEntry } from './types.js'
-export { decodeDirectoryRecord } from './decode.js'
+export { decodeAuthorityEntry, decodeDirectoryRecord, decodeRegisterEntry } from './decode.js'
 export {
   DIRECTORY_RECORD_TTL_MS, JWS_TYPE_DIRECTORY, MAX_DIRECTORY_RECORD_BYTES, directoryKey, parseDirectoryKey,
   selectDirectoryRecord, signDirectoryRecord, validateDirectoryRecord, type DirectoryKey, type DirectoryValidationContext

@@ -163,12 +163,31 @@ export class DirectoryService extends EventTarget {
     }
   }
 
+  /** Whether this state's current publication reached at least one peer. */
+  get published (): boolean { return !this.unpublished }
+
   /** A peer connected: if nobody holds this state's records yet, publish to it now. */
   peerConnected (): void {
     if (this.unpublished && this.publishing === undefined) this.publishTimer.set(0)
   }
 
-  private readonly onSourceChange = (): void => { this.publishTimer.set(0) }
+  private readonly onSourceChange = (): void => {
+    void this.indexOwn().catch((err: Error) => { this.components.logger.error('own directory not indexed', { error: err.message }) })
+    this.publishTimer.set(0)
+  }
+
+  /**
+   * This state's officials see its change at once, even while a publication is still
+   * waiting on the network; the next publication replaces this copy with the signed one.
+   */
+  private async indexOwn (): Promise<void> {
+    const entries = { authorities: await this.components.source.publishedAuthorities(), registers: await this.components.source.publishedRegisters() }
+    for (const name of NAMES) {
+      const held = this.directories.get(cacheKey(this.init.country, name))
+      if (held !== undefined) this.remember({ ...held, entries: entries[name] })
+    }
+    this.indexChanged()
+  }
 
   private async runPublish (): Promise<void> {
     this.publishTimer.cancel()
