@@ -4,7 +4,10 @@
  */
 import type { SignedRoster } from '@imi/protocol'
 import type { NodeStatus } from '../node.js'
+import type { AuthorityRegistry } from '../services/authorities/authority-registry.js'
+import type { UserAccounts } from '../services/accounts/user-accounts.js'
 import type { EvidenceReport } from '../services/evidence-verifier.js'
+import type { DirectoryApi } from './routes/directory.js'
 import type { Messaging } from '../services/messaging/messaging.js'
 import type { RosterService } from '../services/roster-service.js'
 
@@ -13,6 +16,12 @@ export interface ApiNode {
   /** Only valid while running: the API checks `running` first. */
   readonly messaging: Pick<Messaging, 'send' | 'view' | 'list' | 'outboxDepth' | 'outboxSummary'>
   readonly roster: Pick<RosterService, 'current'> & { offer(versions: readonly SignedRoster[]): Promise<number> }
+  readonly directory: DirectoryApi
+  /** This state's authorities and registers, as its coordinator manages them. */
+  readonly authorities: Pick<AuthorityRegistry, 'list' | 'get' | 'update' | 'act' | 'importAuthorities' | 'listRegisters' | 'getRegister' | 'putRegisters' | 'removeRegister'>
+  readonly accounts: Pick<UserAccounts,
+    'login' | 'logout' | 'authenticate' | 'setPassword' | 'requestToJoin' | 'registerAuthority' | 'createCoordinator' |
+    'listUsers' | 'createUser' | 'getUser' | 'updateUser' | 'unlock'>
   status(): NodeStatus
   announceRoster(): Promise<void>
   verifyEvidence(): Promise<EvidenceReport>

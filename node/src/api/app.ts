@@ -8,42 +8,62 @@ import { Hono } from 'hono'
 import { silentLogger, type Logger } from '../services/logger.js'
 import type { ApiNode } from './api-node.js'
 import { errorHandler, notFoundHandler } from './errors.js'
-import { bearerAuth } from './middleware/bearer-auth.js'
+import { authenticate } from './middleware/authenticate.js'
 import { bodyLimit } from './middleware/body-limit.js'
+import { requireOperator } from './middleware/guards.js'
 import { requireRunning } from './middleware/require-running.js'
 import { securityHeaders } from './middleware/security-headers.js'
+import type { ApiEnv } from './principal.js'
+import { authorityRoutes } from './routes/authorities.js'
+import { coordinatorRoutes } from './routes/coordinators.js'
+import { directoryRoutes } from './routes/directory.js'
 import { evidenceRoutes } from './routes/evidence.js'
 import { healthRoutes } from './routes/health.js'
+import { joinRequestRoutes } from './routes/join-requests.js'
 import { messageRoutes } from './routes/messages.js'
 import { outboxRoutes } from './routes/outbox.js'
+import { registerRoutes } from './routes/registers.js'
 import { rosterRoutes } from './routes/roster.js'
+import { loginRoutes, sessionRoutes } from './routes/session.js'
 import { statusRoutes } from './routes/status.js'
+import { userRoutes } from './routes/users.js'
 
 export const API_PREFIX = '/api/v1'
 /** A ceiling for every request; resources set tighter limits of their own. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+/** The node's own operations: the operator's token only, never an official's session. */
+const OPERATOR_PATHS = ['/status', '/messages', '/messages/*', '/outbox', '/roster', '/evidence/*']
 
 export interface ApiInit {
-  /** The operator's bearer token (see token.ts); every route but health requires it. */
+  /** The operator's bearer token (see token.ts). */
   readonly token: string
   readonly maxBodyBytes?: number
+  /** Behind a TLS reverse proxy that sets X-Forwarded-Proto: session cookies get Secure. */
+  readonly trustProxy?: boolean
 }
 
 export interface ApiComponents {
   readonly logger?: Logger
 }
 
-export function createApiApp (node: ApiNode, init: ApiInit, components: ApiComponents = {}): Hono {
-  const app = new Hono()
+export function createApiApp (node: ApiNode, init: ApiInit, components: ApiComponents = {}): Hono<ApiEnv> {
+  const app = new Hono<ApiEnv>()
   app.onError(errorHandler(components.logger ?? silentLogger))
   app.notFound(notFoundHandler)
   app.use('*', securityHeaders(), bodyLimit(init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
-  // Health is mounted before the token check, so it is the one route that needs none;
-  // every other path, unknown ones included, answers 401 to a caller without the token.
+  // Routes mounted before the authentication step need none: health, log-in and an
+  // authority's request to join. Every other path, unknown ones included, answers 401
+  // to a caller who is neither the operator nor logged in.
   app.route(API_PREFIX, healthRoutes(node))
-  app.use(`${API_PREFIX}/*`, bearerAuth(init.token), requireRunning(node))
-  for (const routes of [statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node)]) {
-    app.route(API_PREFIX, routes)
-  }
+  app.use(`${API_PREFIX}/*`, requireRunning(node))
+  app.route(API_PREFIX, loginRoutes(node, { trustProxy: init.trustProxy ?? false }))
+  app.route(API_PREFIX, joinRequestRoutes(node))
+  app.use(`${API_PREFIX}/*`, authenticate({ operatorToken: init.token, accounts: node.accounts }))
+  for (const path of OPERATOR_PATHS) app.use(`${API_PREFIX}${path}`, requireOperator())
+  const resources: Array<Hono<ApiEnv>> = [
+    statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
+    sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node)
+  ] as unknown as Array<Hono<ApiEnv>>
+  for (const routes of resources) app.route(API_PREFIX, routes)
   return app
 }

@@ -28,7 +28,7 @@ export class UnauthorizedError extends ImiError {
 
 export class ForbiddenError extends ImiError {
   override name = 'ForbiddenError'
-  constructor (message: string) { super('ERR_FORBIDDEN', message) }
+  constructor (message: string, code = 'ERR_FORBIDDEN') { super(code, message) }
 }
 
 export class PayloadTooLargeError extends ImiError {
@@ -51,6 +51,11 @@ const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   ERR_ROSTER_SCHEMA: 400,
   ERR_UNAUTHORIZED: 401,
   ERR_FORBIDDEN: 403,
+  ERR_CSRF: 403,
+  ERR_INVALID_CREDENTIALS: 401,
+  ERR_ACCOUNT_LOCKED: 423,
+  ERR_CONFLICT: 409,
+  ERR_INVALID_STATE: 409,
   ERR_ROSTER_VERSION: 409,
   ERR_PAYLOAD_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
@@ -80,6 +85,8 @@ export function errorHandler (logger: Logger) {
       const status = err instanceof HttpError ? err.status : statusForCode(err.code)
       if (status !== undefined) {
         if (status === 401) c.header('WWW-Authenticate', 'Bearer')
+        const retryAfterMs = (err as { retryAfterMs?: unknown }).retryAfterMs
+        if (typeof retryAfterMs === 'number') c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
         return c.json(errorBody(err.code, err.message), status)
       }
     } else if (err instanceof HTTPException && err.status < 500) {

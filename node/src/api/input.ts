@@ -56,3 +56,9 @@ export function expectIntegerParam (v: string | undefined, field: string, min: n
   if (!(n >= min && n <= max)) throw new InvalidRequestError(`${field} must be an integer from ${min} to ${max}`)
   return n
 }
+
+export function expectArray (v: unknown, field: string, max: number): unknown[] {
+  if (!Array.isArray(v)) throw new InvalidRequestError(`${field} must be a list`)
+  if (v.length > max) throw new InvalidRequestError(`${field} must have at most ${max} items`)
+  return v
+}
