@@ -4,7 +4,55 @@
  * into one error type carrying the stable code, so pages branch on codes, not text.
  */
 
-import type { MessageView, NodeStatus } from '@imi/protocol'
+import type { AuthorityEntry, LegislativeArea, MessageView, NodeStatus, RegisterEntry } from '@imi/protocol'
+
+export type AreaRole = 'request-handler' | 'allocator' | 'alert-handler' | 'viewer' | 'local-data-admin'
+export interface RoleGrant { readonly area: LegislativeArea, readonly role: AreaRole }
+
+export interface User {
+  readonly username: string
+  readonly displayName: string
+  readonly email?: string
+  readonly language?: string
+  readonly authority?: string
+  readonly coordinator: boolean
+  readonly grants: readonly RoleGrant[]
+  readonly disabled: boolean
+  readonly locked: boolean
+}
+
+export interface Session { readonly user: User, readonly csrfToken: string, readonly expires: number }
+
+export interface DirectoryHit {
+  readonly kind: 'authorities' | 'registers'
+  readonly country: string
+  readonly score: number
+  readonly entry: AuthorityEntry | RegisterEntry
+}
+
+export interface DirectoryQuery {
+  readonly q?: string
+  readonly kind?: 'authorities' | 'registers'
+  readonly country?: string
+  readonly area?: LegislativeArea
+  readonly competence?: string
+  readonly limit?: number
+}
+
+export interface DirectoryStatus {
+  readonly country: string
+  readonly name: 'authorities' | 'registers'
+  readonly seq: number
+  readonly entries: number
+  readonly ageMs: number
+  readonly expired: boolean
+}
+
+export interface LocalAuthority {
+  readonly entry: AuthorityEntry
+  readonly status: 'pending' | 'active' | 'suspended' | 'removed'
+  readonly reason?: string
+}
 
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -21,9 +69,50 @@ export interface ApiClientInit {
 
 export class ApiClient {
   private readonly fetchFn: typeof fetch
+  /** A bearer token: the operator's, or a session's when logged in with `bearer`. */
+  private token: string | undefined
+  /** A browser session rides in its HttpOnly cookie; state changes also send this. */
+  private csrf: string | undefined
 
   constructor (private readonly init: ApiClientInit) {
     this.fetchFn = init.fetch ?? globalThis.fetch.bind(globalThis)
+    this.token = init.token
+  }
+
+  /**
+   * Logs in. In a browser the session is an HttpOnly cookie this code never sees;
+   * `bearer: true` (scripts, tests) asks for the token instead and sends it from then on.
+   */
+  async login (username: string, password: string, opts: { bearer?: boolean } = {}): Promise<Session> {
+    const res = await this.call<Session & { token?: string }>('POST', '/session', { username, password, ...(opts.bearer === true && { bearer: true }) }, false)
+    if (res.token !== undefined) this.token = res.token
+    this.csrf = res.csrfToken
+    return { user: res.user, csrfToken: res.csrfToken, expires: res.expires }
+  }
+
+  async session (): Promise<Session> { return await this.call('GET', '/session') }
+  async logout (): Promise<void> {
+    await this.call('DELETE', '/session')
+    this.token = this.init.token
+    this.csrf = undefined
+  }
+
+  async searchDirectory (query: DirectoryQuery): Promise<DirectoryHit[]> {
+    const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))
+    return (await this.call<{ hits: DirectoryHit[] }>('GET', `/directory/search?${params.toString()}`)).hits
+  }
+
+  async directoryStatus (): Promise<DirectoryStatus[]> { return (await this.call<{ directories: DirectoryStatus[] }>('GET', '/directory/status')).directories }
+  async authorities (status?: LocalAuthority['status']): Promise<LocalAuthority[]> {
+    return (await this.call<{ authorities: LocalAuthority[] }>('GET', `/authorities${status === undefined ? '' : `?status=${status}`}`)).authorities
+  }
+
+  async users (authority: string): Promise<User[]> {
+    return (await this.call<{ users: User[] }>('GET', `/authorities/${encodeURIComponent(authority)}/users`)).users
+  }
+
+  async createUser (authority: string, user: { username: string, displayName: string, password: string, email?: string, grants?: RoleGrant[] }): Promise<User> {
+    return await this.call('POST', `/authorities/${encodeURIComponent(authority)}/users`, user)
   }
 
   async health (): Promise<{ status: string }> { return await this.call('GET', '/health', undefined, false) }
@@ -40,12 +129,13 @@ export class ApiClient {
   private async call<T> (method: string, path: string, body?: unknown, auth = true): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    if (auth && this.init.token !== undefined) headers.authorization = `Bearer ${this.init.token}`
+    if (auth && this.token !== undefined) headers.authorization = `Bearer ${this.token}`
+    if (this.csrf !== undefined && method !== 'GET') headers['x-csrf-token'] = this.csrf
     const res = await this.fetchFn(`${this.init.baseUrl}/api/v1${path}`, {
-      method, headers, signal: AbortSignal.timeout(this.init.timeoutMs ?? 10_000),
+      method, headers, signal: AbortSignal.timeout(this.init.timeoutMs ?? 10_000), credentials: 'same-origin',
       ...(body !== undefined && { body: JSON.stringify(body) })
     })
-    const json = await res.json().catch(() => undefined) as { error?: { code?: string, message?: string } } | undefined
+    const json = res.status === 204 ? undefined : await res.json().catch(() => undefined) as { error?: { code?: string, message?: string } } | undefined
     if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? `ERR_HTTP_${res.status}`, json?.error?.message ?? res.statusText)
     return json as T
   }
