@@ -4,7 +4,7 @@
  * protocol's; this file checks the shape of the request itself.
  */
 import { Hono } from 'hono'
-import { DIRECT_MESSAGE_KINDS, LOCAL_ID_PATTERN, type Json } from '@imi/protocol'
+import { LOCAL_ID_PATTERN, NOTE_KIND, type Json } from '@imi/protocol'
 import { InvalidRequestError } from '../../errors.js'
 import type { ApiNode } from '../api-node.js'
 import { bodyLimit } from '../middleware/body-limit.js'
@@ -22,7 +22,8 @@ function parseSend (raw: unknown): SendBody {
   const o = expectObject(raw, 'request body')
   onlyKeys(o, ['kind', 'to', 'body', 'fromAuthority', 'toAuthority'], 'request body')
   const kind = expectString(o.kind, 'kind')
-  if (!DIRECT_MESSAGE_KINDS.has(kind)) throw new InvalidRequestError(`kind must be one of: ${[...DIRECT_MESSAGE_KINDS.keys()].join(', ')}`)
+  // Workflow kinds (requests) go through their own services, which keep both sides' logs.
+  if (kind !== NOTE_KIND) throw new InvalidRequestError(`kind must be ${NOTE_KIND}: requests have their own resource`)
   const to = expectCountry(o.to, 'to')
   // The kind's validator judges the body; here it only has to be JSON, which it is.
   return {

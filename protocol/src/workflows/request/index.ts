@@ -1,0 +1,8 @@
+export * from './types.js'
+export { InvalidRequestEventError, NotPartyError, TransitionNotAllowedError } from './errors.js'
+export {
+  MAX_ATTACHMENTS, MAX_ATTACHMENT_BYTES, MAX_FREE_QUESTIONS, MAX_FREE_QUESTION_CHARS, MAX_QUESTIONS, QUESTION_ID_PATTERN,
+  decodeRequestEventBody, isCalendarDate, validateRequestEventBody
+} from './body.js'
+export { applyRequestEvent, applySplitChild } from './machine.js'
+export { orderRequestEvents, replayRequest, type Replayed, type ReplayOutcome } from './replay.js'
