@@ -27,6 +27,7 @@ import { DirectoryService } from './services/directory/directory-service.js'
 import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
 import { jsonLogger, type Logger } from './services/logger.js'
 import { Messaging } from './services/messaging/messaging.js'
+import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
 import { readRosterChainFile } from './setting-file.js'
 import { EvidenceLog, Store } from './storage/index.js'
@@ -56,6 +57,7 @@ export class ImiNode {
   readonly accounts: UserAccounts
   messaging!: Messaging
   directory!: DirectoryService
+  requests!: RequestService
   identity!: NodeIdentity
   libp2p?: ImiLibp2p
   private rosterSync?: RosterSync
@@ -139,6 +141,9 @@ export class ImiNode {
       country: config.country, signer: this.identity.signer, transport: this.client, randomBytes: this.randomBytes,
       logger: this.log.child('messaging'), authorities: this.directory
     }, { federationId: config.federationId, retryInitialMs: config.delivery.retryInitialMs, retryMaxMs: config.delivery.retryMaxMs })
+    this.requests = new RequestService({
+      store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes
+    }, { country: config.country })
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
       refuse: (code, message) => encodeReply({ error: { code, message } })
@@ -166,6 +171,7 @@ export class ImiNode {
     this.directory.addEventListener('published', this.onDirectoryPublished)
     await this.learnMemberAddresses()
     await this.messaging.start()
+    await this.requests.start()
     await this.directory.start()
     this.connectToMembers()
   }
@@ -238,6 +244,7 @@ export class ImiNode {
     this.directory?.stop()
     this.accounts.stop()
     this.announcer?.stop()
+    this.requests?.stop()
     this.messaging?.stop()
     this.client?.close()
     try { await this.libp2p?.stop() } catch { /* already stopping */ }

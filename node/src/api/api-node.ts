@@ -8,6 +8,7 @@ import type { AuthorityRegistry } from '../services/authorities/authority-regist
 import type { UserAccounts } from '../services/accounts/user-accounts.js'
 import type { EvidenceReport } from '../services/evidence-verifier.js'
 import type { DirectoryApi } from './routes/directory.js'
+import type { RequestsApi } from './routes/requests.js'
 import type { Messaging } from '../services/messaging/messaging.js'
 import type { RosterService } from '../services/roster-service.js'
 
@@ -17,6 +18,7 @@ export interface ApiNode {
   readonly messaging: Pick<Messaging, 'send' | 'view' | 'list' | 'outboxDepth' | 'outboxSummary'>
   readonly roster: Pick<RosterService, 'current'> & { offer(versions: readonly SignedRoster[]): Promise<number> }
   readonly directory: DirectoryApi
+  readonly requests: RequestsApi
   /** This state's authorities and registers, as its coordinator manages them. */
   readonly authorities: Pick<AuthorityRegistry, 'list' | 'get' | 'update' | 'act' | 'importAuthorities' | 'listRegisters' | 'getRegister' | 'putRegisters' | 'removeRegister'>
   readonly accounts: Pick<UserAccounts,

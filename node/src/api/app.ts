@@ -23,6 +23,7 @@ import { joinRequestRoutes } from './routes/join-requests.js'
 import { messageRoutes } from './routes/messages.js'
 import { outboxRoutes } from './routes/outbox.js'
 import { registerRoutes } from './routes/registers.js'
+import { requestRoutes } from './routes/requests.js'
 import { rosterRoutes } from './routes/roster.js'
 import { loginRoutes, sessionRoutes } from './routes/session.js'
 import { statusRoutes } from './routes/status.js'
@@ -62,7 +63,8 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   for (const path of OPERATOR_PATHS) app.use(`${API_PREFIX}${path}`, requireOperator())
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
-    sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node)
+    sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
+    requestRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

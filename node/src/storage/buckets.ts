@@ -31,6 +31,12 @@ export const Bucket = {
   users: 'users',
   /** SHA-256 of a session token -> session. The token itself is never stored. */
   sessions: 'sessions',
+  /** Request id -> the request as this node last computed it from its events (a cache: the events decide). */
+  requests: 'requests',
+  /** `<request id>/<envelope id>` -> one signed event of a request, sent or received. */
+  requestEvents: 'request-events',
+  /** Request id -> the subject's personal data on the requesting node, disclosed once the responder accepts. */
+  requestSubjects: 'request-subjects',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

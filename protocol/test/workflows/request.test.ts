@@ -137,7 +137,8 @@ describe('request workflow (pure state machine)', () => {
   it('forwarding after acceptance makes the new authority accept afresh', () => {
     const fwd = applyRequestEvent(reach.accepted(), ev(PL, { base: 2, action: 'forward', toAuthority: 'pl-warszawa' }), REQ)
     expect(fwd).to.include({ status: 'sent' }).and.not.have.property('acceptedAt')
-    refuses(fwd, ev(PL, { base: 3, action: 'answer', questions: ['free.1'], final: true }), 'ERR_TRANSITION_NOT_ALLOWED')
+    refuses(fwd, ev(PL, { base: 3, action: 'answer', questions: ['free.1'], final: true }), 'ERR_NOT_PARTY')
+    refuses(fwd, ev({ country: 'PL', authority: 'pl-warszawa' }, { base: 3, action: 'answer', questions: ['free.1'], final: true }), 'ERR_TRANSITION_NOT_ALLOWED')
     const accepted = applyRequestEvent(fwd, ev({ country: 'PL', authority: 'pl-warszawa' }, { base: 3, action: 'accept' }), REQ)
     expect(accepted.firstAcceptedAt).to.be.lessThan(accepted.acceptedAt!)
   })

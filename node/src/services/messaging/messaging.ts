@@ -12,7 +12,7 @@ import {
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { InvalidRequestError, NotFoundError } from '../../errors.js'
-import { Bucket, timeKey, type EvidenceLog, type Store } from '../../storage/index.js'
+import { Bucket, timeKey, type EvidenceLog, type Store, type WriteOp } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import type { RosterService } from '../roster-service.js'
 import { OutboxScheduler, type OutboxInit } from './outbox.js'
@@ -57,7 +57,18 @@ export interface SendRequest {
   readonly toAuthority?: string
 }
 
+/**
+ * A workflow's say over an inbound message of its kind, before anything is stored: throw
+ * an ImiError to refuse it (the sender gets the code), or return writes that go into the
+ * same atomic batch as the message and its receipt.
+ */
+export type InboundHandler = (env: VerifiedEnvelope) => Promise<WriteOp[]>
+
+/** Writes that go into the same batch as a sent message, built once its id is known. */
+export type SentWrites = (record: SentRecord) => WriteOp[]
+
 export class Messaging extends EventTarget {
+  private readonly inbound = new Map<string, InboundHandler>()
   private readonly outbox: OutboxScheduler
   /** Deliveries of the same id being processed right now: they share one outcome. */
   private readonly inflight = new Map<string, Promise<string>>()
@@ -94,7 +105,13 @@ export class Messaging extends EventTarget {
   outboxDepth (): number { return this.outbox.depth() }
   outboxSummary (): ReturnType<OutboxScheduler['summary']> { return this.outbox.summary() }
 
-  async send (request: SendRequest): Promise<SentRecord> {
+  /** One handler per kind: the workflow that owns it. */
+  handleInbound (kind: string, handler: InboundHandler): void {
+    if (this.inbound.has(kind)) throw new Error(`kind ${kind} already has a handler`)
+    this.inbound.set(kind, handler)
+  }
+
+  async send (request: SendRequest, also?: SentWrites): Promise<SentRecord> {
     const { country, roster } = { country: this.components.country, roster: this.components.roster.current }
     if (request.to === country) throw new InvalidRequestError('a node does not send direct messages to itself')
     if (roster.member(request.to) === undefined) throw new InvalidRequestError(`${request.to} is not a member of the federation`)
@@ -115,7 +132,8 @@ export class Messaging extends EventTarget {
       { type: 'put', bucket: Bucket.sent, key: record.id, value: record },
       { type: 'put', bucket: Bucket.sentByTime, key: timeKey(record.hdr.created, record.id), value: record.id },
       { type: 'put', bucket: Bucket.outbox, key: record.id, value: entry },
-      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
+      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : []),
+      ...(also?.(record) ?? [])
     ], this.components.evidence.append([{ type: 'sent', ref: record.id, jws: env.jws }]))
     // Bounded: a long outage must not hold every pending message in memory.
     const frame = encodeWire(env.wire)
@@ -182,12 +200,14 @@ export class Messaging extends EventTarget {
     if (env.hdr.created < this.components.clock.now() - MAX_MESSAGE_AGE_MS) throw new StaleMessageError('envelope is older than the replay window')
     // Only for new messages: one already stored keeps its receipt after its authority leaves.
     await this.checkAuthorities(env.hdr.from, env.hdr.fromAuthority, this.components.country, env.hdr.toAuthority)
+    const workflowWrites = await this.inbound.get(env.hdr.kind)?.(env) ?? []
     const receipt = signEnvelope({ kind: RECEIPT_KIND, from: this.components.country, to: [env.hdr.from], body: receiptBodyFor(env) }, this.signContext())
     const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.received, key: record.id, value: record },
       { type: 'put', bucket: Bucket.receivedByTime, key: timeKey(record.receivedAt, record.id), value: record.id },
-      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : [])
+      ...(env.pd !== undefined ? [{ type: 'put' as const, bucket: Bucket.personalData, key: record.id, value: env.pd }] : []),
+      ...workflowWrites
     ], this.components.evidence.append([
       { type: 'received', ref: record.id, jws: env.jws },
       { type: 'receipt-issued', ref: record.id, jws: receipt.jws }

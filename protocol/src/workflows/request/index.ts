@@ -6,3 +6,4 @@ export {
 } from './body.js'
 export { applyRequestEvent, applySplitChild } from './machine.js'
 export { orderRequestEvents, replayRequest, type Replayed, type ReplayOutcome } from './replay.js'
+export { MAX_MESSAGE_CHARS, decodeRequestPersonalData, decodeSubject, type AnswerItem, type RequestPersonalData, type SubjectData } from './personal-data.js'

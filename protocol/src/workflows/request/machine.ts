@@ -109,8 +109,9 @@ export function applyRequestEvent (state: RequestState | undefined, e: RequestEv
   if (b.request !== state.id) throw new InvalidRequestEventError('the event is for another request')
   if (b.action === 'send') throw new TransitionNotAllowedError('the request was already sent')
   const action = b.action
-  if (!FROM[action].includes(state.status)) throw new TransitionNotAllowedError(`cannot ${action} a request that is ${state.status}`)
+  // Whose action it is comes first: the other side gets "not yours", not "not now".
   checkParty(state, e, action)
+  if (!FROM[action].includes(state.status)) throw new TransitionNotAllowedError(`cannot ${action} a request that is ${state.status}`)
   const base = { ...state, lastActivity: e.created, version: state.version + 1 }
   switch (action) {
     case 'modify': {

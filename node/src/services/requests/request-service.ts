@@ -1,0 +1,336 @@
+/**
+ * Information requests on one node: officials act, the node signs each action as a
+ * `request` event to the other member state's node, and both replay the same events
+ * to the same state. Need to know: the responding node gets the subject's personal data
+ * only after its authority accepts (the requesting node discloses it then, by itself),
+ * and on each node only the authorities taking part see a request at all.
+ */
+import {
+  ImiError, REQUEST_EVENT_KIND, UnknownAuthorityError, applyRequestEvent, decodeRequestEventBody, decodeRequestPersonalData, decodeSubject,
+  type Json, type LegislativeArea, type RequestAction, type RequestEventBody, type RequestPersonalData, type RequestState, type SubjectData,
+  type VerifiedEnvelope
+} from '@imi/protocol'
+import type { Clock } from '../../clock.js'
+import { InvalidRequestError, NotFoundError } from '../../errors.js'
+import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
+import { demand, isCoordinator, mayActFor, maySeeWorkOf, type Actor, type AreaRole } from '../accounts/permissions.js'
+import type { Logger } from '../logger.js'
+import type { Messaging } from '../messaging/messaging.js'
+import { RequestLog, eventWrite, storedEvent, type RequestRecord, type StoredRequestEvent } from './request-log.js'
+import { UnknownRequestError } from './errors.js'
+
+export interface RequestServiceComponents {
+  readonly store: Store
+  readonly clock: Clock
+  readonly messaging: Pick<Messaging, 'send' | 'handleInbound' | 'addEventListener' | 'removeEventListener'>
+  /** This state's authorities: a request is received only for an active one. */
+  readonly authorities: { isActiveAuthority(id: string): Promise<boolean> }
+  readonly logger: Logger
+  readonly randomBytes: (n: number) => Uint8Array
+}
+
+export interface RequestServiceInit {
+  readonly country: string
+}
+
+export interface NewRequest {
+  /** Defaults to the acting official's authority. */
+  readonly fromAuthority?: string
+  readonly area: LegislativeArea
+  readonly to: { readonly country: string, readonly authority: string }
+  readonly questions: readonly string[]
+  readonly freeQuestions?: readonly string[]
+  readonly note?: string
+  readonly neededBy: string
+  readonly subject: SubjectData
+}
+
+/** What an action carries besides its kind: body fields and, for some, personal data. */
+export interface ActionInput {
+  readonly fields?: Partial<Omit<RequestEventBody, 'request' | 'base' | 'action' | 'coordinator'>>
+  readonly personalData?: RequestPersonalData
+}
+
+/** Which role an official needs for each action (the coordinator's own rights are in the machine). */
+const ROLE: Readonly<Record<Exclude<RequestAction, 'send' | 'disclose'>, readonly AreaRole[]>> = {
+  modify: ['request-handler'],
+  withdraw: ['request-handler'],
+  'request-info': ['request-handler'],
+  close: ['request-handler'],
+  accept: ['request-handler', 'allocator'],
+  forward: ['request-handler', 'allocator'],
+  split: ['request-handler', 'allocator'],
+  answer: ['request-handler'],
+  message: ['request-handler', 'allocator']
+}
+
+export interface EventView {
+  readonly id: string
+  readonly action: RequestAction
+  readonly from: string
+  readonly fromAuthority?: string
+  readonly coordinator: boolean
+  readonly created: number
+  readonly outcome: string
+  readonly body: RequestEventBody
+  /** Present only where the caller may see it (need to know). */
+  readonly personalData?: RequestPersonalData
+}
+
+export interface RequestView {
+  readonly state: RequestState
+  /** Which side this node is on. */
+  readonly role: 'requester' | 'responder'
+  readonly subject?: SubjectData
+  readonly events: readonly EventView[]
+}
+
+const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
+
+export class RequestService extends EventTarget {
+  readonly log: RequestLog
+  /** Requests with an action in progress on this node: one at a time each, so bases never collide locally. */
+  private readonly locks = new Map<string, Promise<unknown>>()
+  /** Inbound events stored by Messaging and not yet replayed (message id -> request id). */
+  private readonly pending = new Map<string, string>()
+
+  constructor (private readonly components: RequestServiceComponents, private readonly init: RequestServiceInit) {
+    super()
+    this.log = new RequestLog(components.store)
+    components.messaging.handleInbound(REQUEST_EVENT_KIND, async (env) => await this.inbound(env))
+  }
+
+  async start (): Promise<void> {
+    this.components.messaging.addEventListener('received', this.onReceived)
+    await this.log.rebuild()
+  }
+
+  stop (): void { this.components.messaging.removeEventListener('received', this.onReceived) }
+
+  // Sending.
+
+  async send (actor: Actor, input: NewRequest): Promise<RequestState> {
+    const authority = input.fromAuthority ?? (actor.kind === 'user' ? actor.authority : undefined)
+    if (authority === undefined) throw new InvalidRequestError('fromAuthority is required')
+    demand(mayActFor(actor, authority, input.area, 'request-handler'), `send ${input.area} requests for ${authority}`)
+    const subject = decodeSubject(input.subject)
+    const id = b64url(this.components.randomBytes(16))
+    const body = this.decode({
+      request: id, base: 0, action: 'send', area: input.area, to: input.to, questions: input.questions, neededBy: input.neededBy,
+      ...(input.freeQuestions !== undefined && input.freeQuestions.length > 0 && { freeQuestions: input.freeQuestions }),
+      ...(input.note !== undefined && { note: input.note })
+    })
+    // Checked here so that a refused request changes nothing on either node.
+    applyRequestEvent(undefined, { id: 'local', from: this.init.country, fromAuthority: authority, created: this.components.clock.now(), body }, id)
+    await this.components.messaging.send(
+      { kind: REQUEST_EVENT_KIND, to: input.to.country, body: body as unknown as Json, fromAuthority: authority, toAuthority: input.to.authority },
+      (sent) => [
+        eventWrite(id, storedEvent(sent.id, sent.hdr, body, false)),
+        // The subject stays here until the responder accepts.
+        { type: 'put', bucket: Bucket.requestSubjects, key: id, value: subject }
+      ])
+    return await this.refresh(id)
+  }
+
+  /** Any action but send, by an official (or the coordinator) of this node. */
+  async act (actor: Actor, requestId: string, action: Exclude<RequestAction, 'send' | 'disclose'>, input: ActionInput = {}): Promise<RequestState> {
+    await this.exclusive(requestId, async () => {
+      const record = await this.required(requestId)
+      const state = record.state
+      const side = this.side(state)
+      const { authority, coordinator } = this.actingAs(actor, state, side, action)
+      const child = action === 'split' ? { child: b64url(this.components.randomBytes(16)) } : {}
+      const body = this.decode({ ...input.fields, ...child, request: requestId, base: state.version, action, ...(coordinator && { coordinator: true }) })
+      const pd = input.personalData === undefined ? undefined : decodeRequestPersonalData(action, input.personalData)
+      applyRequestEvent(state, { id: 'local', from: this.init.country, ...(authority !== undefined && { fromAuthority: authority }), created: this.components.clock.now(), body }, requestId)
+      await this.emit(state, body, authority, pd)
+      await this.log.recompute(requestId)
+    })
+    return await this.refresh(requestId)
+  }
+
+  // Reading.
+
+  async get (actor: Actor, requestId: string): Promise<RequestView> {
+    const record = await this.log.record(requestId)
+    if (record === undefined || !this.maySee(actor, record.state)) throw new NotFoundError(`no request ${requestId}`)
+    const state = record.state
+    const side = this.side(state)
+    const seesPersonalData = this.maySeePersonalData(actor, state, side)
+    const outcomes = new Map(record.outcomes.map((o) => [o.id, o.outcome]))
+    const events: EventView[] = []
+    for (const e of (await this.log.events(requestId)).sort((a, b) => a.body.base - b.body.base || a.created - b.created)) {
+      const pd = seesPersonalData && e.hasPersonalData ? await this.components.store.get<{ data: RequestPersonalData }>(Bucket.personalData, e.id) : undefined
+      events.push({
+        id: e.id, action: e.body.action, from: e.from, coordinator: e.body.coordinator === true, created: e.created, outcome: outcomes.get(e.id) ?? 'applied', body: e.body,
+        ...(e.fromAuthority !== undefined && { fromAuthority: e.fromAuthority }),
+        ...(pd !== undefined && { personalData: pd.data })
+      })
+    }
+    const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
+    return { state, role: side, events, ...(subject !== undefined && { subject }) }
+  }
+
+  /** Requests the caller may see: its authority's (or, for the coordinator, the whole state's). */
+  async list (actor: Actor, filter: { box?: 'inbox' | 'outbox', status?: string } = {}): Promise<RequestState[]> {
+    const out: RequestState[] = []
+    for await (const r of this.log.records()) {
+      const s = r.state
+      if (!this.maySee(actor, s)) continue
+      const side = this.side(s)
+      if (filter.box === 'inbox' && side !== 'responder') continue
+      if (filter.box === 'outbox' && side !== 'requester') continue
+      if (filter.status !== undefined && s.status !== filter.status) continue
+      out.push(s)
+    }
+    return out.sort((a, b) => b.lastActivity - a.lastActivity)
+  }
+
+  // Internals.
+
+  private side (s: RequestState): 'requester' | 'responder' {
+    return s.requester.country === this.init.country ? 'requester' : 'responder'
+  }
+
+  /** Our authority in this request, if the caller belongs to it. */
+  private ourAuthority (s: RequestState, side: 'requester' | 'responder'): string | undefined {
+    return side === 'requester' ? s.requester.authority : s.responder.authority
+  }
+
+  private maySee (actor: Actor, s: RequestState): boolean {
+    if (isCoordinator(actor)) return true
+    const mine = this.ourAuthority(s, this.side(s))
+    return mine !== undefined && maySeeWorkOf(actor, mine) && actor.kind === 'user' && actor.grants.some((g) => g.area === s.area)
+  }
+
+  /**
+   * The requesting authority always sees its subject; the responding authority only once
+   * it has accepted (a forward hands the request to an authority that has not). The
+   * coordinator supervises deadlines, not people: never.
+   */
+  private maySeePersonalData (actor: Actor, s: RequestState, side: 'requester' | 'responder'): boolean {
+    if (actor.kind !== 'user' || actor.coordinator) return false
+    const mine = this.ourAuthority(s, side)
+    if (mine === undefined || actor.authority !== mine) return false
+    return side === 'requester' || s.acceptedAt !== undefined || s.status === 'answered' || s.status === 'info-requested' || s.status === 'closed'
+  }
+
+  private async subjectOf (s: RequestState, side: 'requester' | 'responder', events: readonly EventView[]): Promise<SubjectData | undefined> {
+    if (side === 'requester') return await this.rootSubject(s.id)
+    return events.find((e) => e.action === 'disclose' && e.outcome === 'applied')?.personalData?.subject
+  }
+
+  private async rootSubject (id: string): Promise<SubjectData | undefined> {
+    const record = await this.log.record(id)
+    if (record === undefined) return undefined
+    return await this.components.store.get<SubjectData>(Bucket.requestSubjects, id) ?? (record.state.parent === undefined ? undefined : await this.rootSubject(record.state.parent))
+  }
+
+  private actingAs (actor: Actor, s: RequestState, side: 'requester' | 'responder', action: Exclude<RequestAction, 'send' | 'disclose'>): { authority?: string, coordinator: boolean } {
+    if (isCoordinator(actor)) {
+      demand(side === 'responder' && (action === 'forward' || action === 'message'), `${action} this request as coordinator`)
+      return { coordinator: true }
+    }
+    const mine = this.ourAuthority(s, side)
+    const roles = ROLE[action]
+    demand(mine !== undefined && actor.kind === 'user' && actor.authority === mine && roles.some((r) => mayActFor(actor, mine, s.area, r)),
+      `${action} this request (needs ${roles.join(' or ')} in ${s.area} for the authority that holds it)`)
+    return { authority: mine!, coordinator: false }
+  }
+
+  private decode (body: Record<string, unknown>): RequestEventBody {
+    try {
+      return decodeRequestEventBody(body)
+    } catch (err) {
+      if (err instanceof ImiError) throw new InvalidRequestError(err.message)
+      throw err
+    }
+  }
+
+  /** Signs and sends one event to the other side; stored here in the same batch. */
+  private async emit (s: RequestState, body: RequestEventBody, authority: string | undefined, pd?: RequestPersonalData): Promise<void> {
+    const to = this.side(s) === 'requester' ? s.responder.country : s.requester.country
+    await this.components.messaging.send({
+      kind: REQUEST_EVENT_KIND, to, body: body as unknown as Json,
+      ...(authority !== undefined && { fromAuthority: authority }),
+      ...(pd !== undefined && { personalData: pd as unknown as Json })
+    }, (sent) => [eventWrite(s.id, storedEvent(sent.id, sent.hdr, body, pd !== undefined))])
+  }
+
+  private async required (id: string): Promise<RequestRecord> {
+    const record = await this.log.record(id)
+    if (record === undefined) throw new NotFoundError(`no request ${id}`)
+    return record
+  }
+
+  /** Replays, caches, and does what the new state asks of this node (disclosure). */
+  private async refresh (id: string): Promise<RequestState> {
+    const record = await this.log.recompute(id)
+    if (record === undefined) throw new NotFoundError(`no request ${id}`)
+    this.dispatchEvent(new CustomEvent('changed', { detail: { id, status: record.state.status } }))
+    await this.discloseIfAccepted(record.state)
+    return record.state
+  }
+
+  /** The requesting node sends the subject's data once the responding authority has accepted, and only then. */
+  private async discloseIfAccepted (s: RequestState): Promise<void> {
+    if (this.side(s) !== 'requester' || s.disclosed || s.acceptedAt === undefined) return
+    const subject = await this.rootSubject(s.id)
+    if (subject === undefined) return
+    await this.exclusive(s.id, async () => {
+      const current = (await this.required(s.id)).state
+      if (current.disclosed || current.acceptedAt === undefined) return
+      const body = this.decode({ request: s.id, base: current.version, action: 'disclose' })
+      await this.emit(current, body, current.requester.authority, { subject })
+      await this.log.recompute(s.id)
+    })
+  }
+
+  /** Messaging's hook, before it stores an inbound event: refuse what is not for us. */
+  private async inbound (env: VerifiedEnvelope): Promise<WriteOp[]> {
+    const body = decodeRequestEventBody(env.hdr.kind === REQUEST_EVENT_KIND ? env.body : undefined)
+    if (env.pd !== undefined) decodeRequestPersonalData(body.action, env.pd.data)
+    const record = await this.log.record(body.request)
+    if (body.action === 'send') {
+      if (record !== undefined) throw new InvalidRequestError(`request ${body.request} exists already`)
+      if (body.to?.country !== this.init.country || !await this.components.authorities.isActiveAuthority(body.to.authority)) {
+        throw new UnknownAuthorityError(`${this.init.country} lists no authority ${body.to?.authority ?? ''}`)
+      }
+    } else if (record === undefined) {
+      // Perhaps a split's child whose parent event is still on its way: worth a retry.
+      throw new UnknownRequestError(`no request ${body.request} here (yet)`)
+    } else if (env.hdr.from !== record.state.requester.country && env.hdr.from !== record.state.responder.country) {
+      throw new ImiError('ERR_NOT_PARTY', `${env.hdr.from} takes no part in request ${body.request}`)
+    }
+    this.pending.set(env.hdr.id, body.request)
+    return [eventWrite(body.request, storedEvent(env.hdr.id, env.hdr, body, env.pd !== undefined))]
+  }
+
+  private readonly onReceived = (evt: Event): void => {
+    const { id } = (evt as CustomEvent<{ id: string }>).detail
+    const requestId = this.pending.get(id)
+    if (requestId === undefined) return
+    this.pending.delete(id)
+    void this.exclusive(requestId, async () => await this.log.recompute(requestId))
+      .then(async (record) => {
+        if (record === undefined) return
+        this.dispatchEvent(new CustomEvent('changed', { detail: { id: requestId, status: record.state.status } }))
+        await this.discloseIfAccepted(record.state)
+      })
+      .catch((err: Error) => { this.components.logger.error('request event not applied', { request: requestId, error: err.message }) })
+  }
+
+  private async exclusive<T> (id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.catch(() => {})
+    this.locks.set(id, tail)
+    try {
+      return await run
+    } finally {
+      if (this.locks.get(id) === tail) this.locks.delete(id)
+    }
+  }
+}
+
+export type { StoredRequestEvent }
