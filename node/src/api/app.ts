@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../services/logger.js'
 import type { ApiNode } from './api-node.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { authenticate } from './middleware/authenticate.js'
-import { bodyLimit } from './middleware/body-limit.js'
+import { bodyLimitByRoute } from './middleware/body-limit.js'
 import { requireOperator } from './middleware/guards.js'
 import { requireRunning } from './middleware/require-running.js'
 import { securityHeaders } from './middleware/security-headers.js'
@@ -23,7 +23,7 @@ import { joinRequestRoutes } from './routes/join-requests.js'
 import { messageRoutes } from './routes/messages.js'
 import { outboxRoutes } from './routes/outbox.js'
 import { registerRoutes } from './routes/registers.js'
-import { requestRoutes } from './routes/requests.js'
+import { MAX_UPLOAD_BYTES, isUpload, requestRoutes } from './routes/requests.js'
 import { rosterRoutes } from './routes/roster.js'
 import { loginRoutes, sessionRoutes } from './routes/session.js'
 import { statusRoutes } from './routes/status.js'
@@ -51,7 +51,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const app = new Hono<ApiEnv>()
   app.onError(errorHandler(components.logger ?? silentLogger))
   app.notFound(notFoundHandler)
-  app.use('*', securityHeaders(), bodyLimit(init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))
+  app.use('*', securityHeaders(), bodyLimitByRoute(init.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, MAX_UPLOAD_BYTES, isUpload))
   // Routes mounted before the authentication step need none: health, log-in and an
   // authority's request to join. Every other path, unknown ones included, answers 401
   // to a caller who is neither the operator nor logged in.

@@ -37,6 +37,10 @@ export const Bucket = {
   requestEvents: 'request-events',
   /** Request id -> the subject's personal data on the requesting node, disclosed once the responder accepts. */
   requestSubjects: 'request-subjects',
+  /** `<request id>/<sha256>` -> an attachment's bytes, on the two nodes of its request only. */
+  attachments: 'attachments',
+  /** `<request id>/<sha256>/<index>` -> chunks of an attachment still arriving. */
+  attachmentChunks: 'attachment-chunks',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

@@ -160,6 +160,45 @@ describe('information requests between two real nodes', function () {
     expect((await cz.requests.list(brno, { box: 'outbox' })).map((s) => s.id)).to.include.members([sent.id, childId])
   })
 
+  it('keeps attachments on the requesting node until acceptance, then delivers them, hash-checked, to the responder alone', async () => {
+    const pdf = new Uint8Array(120_000).map((_, i) => (i * 31 + 7) % 256) // three chunks
+    const sent = await cz.requests.send(brno, {
+      area: 'services', to: { country: 'PL', authority: 'pl-krakow' }, questions: ['services.authorisation-valid'], neededBy: inDays(14),
+      subject: { name: 'Jan Kowalski' }, attachments: [{ name: 'zezwolenie-Kowalski.pdf', type: 'application/pdf', data: pdf }]
+    })
+    expect(sent.attachments).to.have.length(1)
+    const sha = sent.attachments[0]!.sha256
+    await agreed(sent.id, (s) => s.status === 'sent')
+    const heldOnPl = async (): Promise<number> => {
+      let n = 0
+      for await (const [k] of pl.store.entries('attachments')) if (k.startsWith(sent.id)) n++
+      for await (const [k] of pl.store.entries('attachment-chunks')) if (k.startsWith(sent.id)) n++
+      return n
+    }
+    expect(await heldOnPl()).to.equal(0)
+    await pl.requests.attachment(krakow, sent.id, sha).then(() => { throw new Error('readable before acceptance') }, (e: { code: string }) => { expect(e.code).to.equal('ERR_NOT_FOUND') })
+
+    await pl.requests.act(krakow, sent.id, 'accept')
+    const file = await eventually(async () => await pl.requests.attachment(krakow, sent.id, sha).catch(() => undefined), 15_000, 'attachment on PL')
+    expect(file.name).to.equal('zezwolenie-Kowalski.pdf')
+    expect(Buffer.from(file.data, 'base64').equals(Buffer.from(pdf))).to.equal(true)
+    await pl.requests.attachment(warszawa, sent.id, sha).then(() => { throw new Error('readable by another authority') }, () => {})
+    let chunksLeft = 0
+    for await (const [k] of pl.store.entries('attachment-chunks')) if (k.startsWith(sent.id)) chunksLeft++
+    expect(chunksLeft).to.equal(0)
+
+    const scan = new TextEncoder().encode('Zezwolenie nr 42 jest ważne.')
+    await pl.requests.act(krakow, sent.id, 'answer', {
+      fields: { questions: ['services.authorisation-valid'], final: true },
+      personalData: { answers: [{ question: 'services.authorisation-valid', value: { type: 'yes-no', value: true } }] },
+      attachments: [{ name: 'odpis.txt', type: 'text/plain', data: scan }]
+    })
+    const answer = await agreed(sent.id, (s) => s.status === 'answered')
+    const back = await eventually(async () => await cz.requests.attachment(brno, sent.id, answer.answerAttachments![0]!.sha256).catch(() => undefined), 15_000, 'answer attachment on CZ')
+    expect(Buffer.from(back.data, 'base64').toString('utf8')).to.equal('Zezwolenie nr 42 jest ważne.')
+    expect(back.name).to.equal('odpis.txt')
+  })
+
   it('delivers an answer given while the requesting node is offline when it comes back', async () => {
     const sent = await sendFromBrno()
     await agreed(sent.id, (s) => s.status === 'sent')

@@ -3,6 +3,7 @@ import { NOTE_KIND, validateNoteBody } from './note.js'
 import { RECEIPT_KIND, validateReceiptBody } from './receipt.js'
 import { REQUEST_EVENT_KIND } from '../workflows/request/types.js'
 import { validateRequestEventBody } from '../workflows/request/body.js'
+import { REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody } from '../workflows/request/attachment.js'
 
 export { NOTE_KIND, MAX_NOTE_CHARS, validateNoteBody } from './note.js'
 export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type ReceiptBody } from './receipt.js'
@@ -10,7 +11,8 @@ export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type R
 /** Kinds a node accepts as direct messages; later workflows register theirs here. */
 export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
   [NOTE_KIND, validateNoteBody],
-  [REQUEST_EVENT_KIND, validateRequestEventBody]
+  [REQUEST_EVENT_KIND, validateRequestEventBody],
+  [REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody]
 ])
 
 /** Kinds accepted as replies on the direct-message protocol. */

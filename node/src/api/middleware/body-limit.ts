@@ -12,3 +12,12 @@ export function bodyLimit (maxBytes: number): MiddlewareHandler {
     return await limit(c, next)
   }
 }
+
+/** The app-wide ceiling, with a larger one for the few routes that take file uploads. */
+export function bodyLimitByRoute (maxBytes: number, uploadMaxBytes: number, isUpload: (method: string, path: string) => boolean): MiddlewareHandler {
+  const normal = bodyLimit(maxBytes)
+  const upload = bodyLimit(uploadMaxBytes)
+  return async function limitBodyByRoute (c, next) {
+    return await (isUpload(c.req.method, c.req.path) ? upload : normal)(c, next)
+  }
+}

@@ -7,19 +7,31 @@
 import { Hono } from 'hono'
 import { LOCAL_ID_PATTERN, type LegislativeArea, type RequestAction, type SubjectData } from '@imi/protocol'
 import { InvalidRequestError } from '../../errors.js'
+import type { NewAttachment } from '../../services/requests/attachments.js'
 import type { ActionInput, RequestService } from '../../services/requests/request-service.js'
-import { bodyLimit } from '../middleware/body-limit.js'
 import { requireUser } from '../middleware/guards.js'
 import { expectArray, expectCountry, expectObject, expectOneOf, expectString, onlyKeys, readJson, type JsonObject } from '../input.js'
 import { actorOf, type ApiEnv } from '../principal.js'
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/
-const MAX_REQUEST_BYTES = 256 * 1024
+/** Attachments come base64 in JSON: 20 MiB of files per request or answer, with room to spare. */
+export const MAX_UPLOAD_BYTES = 28 * 1024 * 1024
+const UPLOAD_PATH = /^\/api\/v1\/requests(?:\/[A-Za-z0-9_-]{22}\/answer)?$/
+export function isUpload (method: string, path: string): boolean { return method === 'POST' && UPLOAD_PATH.test(path) }
+
+function parseAttachments (v: unknown): NewAttachment[] {
+  return expectArray(v, 'attachments', 10).map((a, i) => {
+    const o = expectObject(a, `attachments[${i}]`)
+    onlyKeys(o, ['name', 'type', 'data'], `attachments[${i}]`)
+    const data = expectString(o.data, `attachments[${i}].data`, /^[A-Za-z0-9+/]*={0,2}$/)
+    return { name: expectString(o.name, `attachments[${i}].name`), type: expectString(o.type, `attachments[${i}].type`), data: Buffer.from(data, 'base64') }
+  })
+}
 const BOXES = ['any', 'inbox', 'outbox'] as const
 const STATUSES = ['any', 'sent', 'accepted', 'answered', 'info-requested', 'closed', 'withdrawn'] as const
 type UserAction = Exclude<RequestAction, 'send' | 'disclose'>
 
-export type RequestsApi = Pick<RequestService, 'send' | 'act' | 'get' | 'list'>
+export type RequestsApi = Pick<RequestService, 'send' | 'act' | 'get' | 'list' | 'attachment'>
 
 /** The body keys each action takes, and how they become event fields and personal data. */
 type Fields = NonNullable<ActionInput['fields']>
@@ -32,11 +44,14 @@ const ACTIONS: Readonly<Record<UserAction, { keys: readonly string[], build: (o:
   forward: { keys: ['toAuthority', 'reason'], build: asFields },
   split: { keys: ['questions', 'toAuthority'], build: asFields },
   answer: {
-    keys: ['answers', 'final'],
+    keys: ['answers', 'final', 'attachments'],
     build: (o) => {
       const answers = expectArray(o.answers, 'answers', 60).map((a, i) => expectObject(a, `answers[${i}]`))
       const questions = answers.map((a, i) => expectString(a.question, `answers[${i}].question`))
-      return { fields: { questions, final: o.final as boolean }, personalData: { answers: answers as never } }
+      return {
+        fields: { questions, final: o.final as boolean }, personalData: { answers: answers as never },
+        ...(o.attachments !== undefined && { attachments: parseAttachments(o.attachments) })
+      }
     }
   },
   'request-info': {
@@ -59,9 +74,9 @@ export function requestRoutes (node: { readonly requests: RequestsApi }): Hono<A
       const requests = await node.requests.list(actorOf(c), { ...(box !== 'any' && { box }), ...(status !== 'any' && { status }) })
       return c.json({ requests })
     })
-    .post('/requests', bodyLimit(MAX_REQUEST_BYTES), async (c) => {
+    .post('/requests', async (c) => {
       const o = expectObject(await readJson(c), 'request body')
-      onlyKeys(o, ['fromAuthority', 'area', 'to', 'questions', 'freeQuestions', 'note', 'neededBy', 'subject'], 'request body')
+      onlyKeys(o, ['fromAuthority', 'area', 'to', 'questions', 'freeQuestions', 'note', 'neededBy', 'subject', 'attachments'], 'request body')
       const to = expectObject(o.to, 'to')
       onlyKeys(to, ['country', 'authority'], 'to')
       const state = await node.requests.send(actorOf(c), {
@@ -72,13 +87,22 @@ export function requestRoutes (node: { readonly requests: RequestsApi }): Hono<A
         subject: expectObject(o.subject, 'subject') as SubjectData,
         ...(o.fromAuthority !== undefined && { fromAuthority: expectString(o.fromAuthority, 'fromAuthority', LOCAL_ID_PATTERN) }),
         ...(o.freeQuestions !== undefined && { freeQuestions: expectArray(o.freeQuestions, 'freeQuestions', 10) as string[] }),
-        ...(o.note !== undefined && { note: expectString(o.note, 'note') })
+        ...(o.note !== undefined && { note: expectString(o.note, 'note') }),
+        ...(o.attachments !== undefined && { attachments: parseAttachments(o.attachments) })
       })
       c.header('Location', `/api/v1/requests/${state.id}`)
       return c.json({ request: state }, 201)
     })
     .get('/requests/:id', async (c) => c.json(await node.requests.get(actorOf(c), id(c.req.param('id')))))
-    .post('/requests/:id/:action{modify|withdraw|accept|forward|split|answer|request-info|close|message}', bodyLimit(MAX_REQUEST_BYTES), async (c) => {
+    .get('/requests/:id/attachments/:sha256', async (c) => {
+      const file = await node.requests.attachment(actorOf(c), id(c.req.param('id')), expectString(c.req.param('sha256'), 'sha256', /^[A-Za-z0-9_-]{43}$/))
+      // Always a download, never rendered by the browser in the node's origin.
+      c.header('Content-Type', file.type)
+      c.header('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+      c.header('X-Content-Type-Options', 'nosniff')
+      return c.body(Buffer.from(file.data, 'base64'))
+    })
+    .post('/requests/:id/:action{modify|withdraw|accept|forward|split|answer|request-info|close|message}', async (c) => {
       const action = c.req.param('action') as UserAction
       const spec = ACTIONS[action]
       if (spec === undefined) throw new InvalidRequestError('no such action')

@@ -16,6 +16,7 @@ import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 import { demand, isCoordinator, mayActFor, maySeeWorkOf, type Actor, type AreaRole } from '../accounts/permissions.js'
 import type { Logger } from '../logger.js'
 import type { Messaging } from '../messaging/messaging.js'
+import { RequestAttachments, type NewAttachment, type StoredAttachment } from './attachments.js'
 import { RequestLog, eventWrite, storedEvent, type RequestRecord, type StoredRequestEvent } from './request-log.js'
 import { UnknownRequestError } from './errors.js'
 
@@ -43,12 +44,21 @@ export interface NewRequest {
   readonly note?: string
   readonly neededBy: string
   readonly subject: SubjectData
+  readonly attachments?: readonly NewAttachment[]
+}
+
+/** What the requesting node keeps of its subject until the responder accepts (and after, until retention). */
+interface SubjectRecord {
+  readonly subject: SubjectData
+  readonly attachmentNames: Readonly<Record<string, string>>
 }
 
 /** What an action carries besides its kind: body fields and, for some, personal data. */
 export interface ActionInput {
   readonly fields?: Partial<Omit<RequestEventBody, 'request' | 'base' | 'action' | 'coordinator'>>
   readonly personalData?: RequestPersonalData
+  /** Files with an answer. */
+  readonly attachments?: readonly NewAttachment[]
 }
 
 /** Which role an official needs for each action (the coordinator's own rights are in the machine). */
@@ -75,6 +85,8 @@ export interface EventView {
   readonly body: RequestEventBody
   /** Present only where the caller may see it (need to know). */
   readonly personalData?: RequestPersonalData
+  /** Files with an answer. */
+  readonly attachments?: readonly NewAttachment[]
 }
 
 export interface RequestView {
@@ -89,6 +101,7 @@ const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 
 export class RequestService extends EventTarget {
   readonly log: RequestLog
+  readonly attachments: RequestAttachments
   /** Requests with an action in progress on this node: one at a time each, so bases never collide locally. */
   private readonly locks = new Map<string, Promise<unknown>>()
   /** Inbound events stored by Messaging and not yet replayed (message id -> request id). */
@@ -97,15 +110,20 @@ export class RequestService extends EventTarget {
   constructor (private readonly components: RequestServiceComponents, private readonly init: RequestServiceInit) {
     super()
     this.log = new RequestLog(components.store)
+    this.attachments = new RequestAttachments({ store: components.store, messaging: components.messaging, log: this.log, logger: components.logger })
     components.messaging.handleInbound(REQUEST_EVENT_KIND, async (env) => await this.inbound(env))
   }
 
   async start (): Promise<void> {
     this.components.messaging.addEventListener('received', this.onReceived)
+    this.attachments.start()
     await this.log.rebuild()
   }
 
-  stop (): void { this.components.messaging.removeEventListener('received', this.onReceived) }
+  stop (): void {
+    this.components.messaging.removeEventListener('received', this.onReceived)
+    this.attachments.stop()
+  }
 
   // Sending.
 
@@ -115,8 +133,10 @@ export class RequestService extends EventTarget {
     demand(mayActFor(actor, authority, input.area, 'request-handler'), `send ${input.area} requests for ${authority}`)
     const subject = decodeSubject(input.subject)
     const id = b64url(this.components.randomBytes(16))
+    const files = this.attachments.prepare(id, input.attachments ?? [])
     const body = this.decode({
       request: id, base: 0, action: 'send', area: input.area, to: input.to, questions: input.questions, neededBy: input.neededBy,
+      ...(files.refs.length > 0 && { attachments: files.refs }),
       ...(input.freeQuestions !== undefined && input.freeQuestions.length > 0 && { freeQuestions: input.freeQuestions }),
       ...(input.note !== undefined && { note: input.note })
     })
@@ -126,8 +146,9 @@ export class RequestService extends EventTarget {
       { kind: REQUEST_EVENT_KIND, to: input.to.country, body: body as unknown as Json, fromAuthority: authority, toAuthority: input.to.authority },
       (sent) => [
         eventWrite(id, storedEvent(sent.id, sent.hdr, body, false)),
-        // The subject stays here until the responder accepts.
-        { type: 'put', bucket: Bucket.requestSubjects, key: id, value: subject }
+        // The subject and the files stay here until the responder accepts.
+        { type: 'put', bucket: Bucket.requestSubjects, key: id, value: { subject, attachmentNames: files.names } satisfies SubjectRecord },
+        ...files.writes
       ])
     return await this.refresh(id)
   }
@@ -141,10 +162,14 @@ export class RequestService extends EventTarget {
       const { authority, coordinator } = this.actingAs(actor, state, side, action)
       const child = action === 'split' ? { child: b64url(this.components.randomBytes(16)) } : {}
       const body = this.decode({ ...input.fields, ...child, request: requestId, base: state.version, action, ...(coordinator && { coordinator: true }) })
-      const pd = input.personalData === undefined ? undefined : decodeRequestPersonalData(action, input.personalData)
-      applyRequestEvent(state, { id: 'local', from: this.init.country, ...(authority !== undefined && { fromAuthority: authority }), created: this.components.clock.now(), body }, requestId)
-      await this.emit(state, body, authority, pd)
+      const files = action === 'answer' && (input.attachments?.length ?? 0) > 0 ? this.attachments.prepare(requestId, input.attachments!) : undefined
+      const fullBody = files === undefined ? body : this.decode({ ...body, attachments: files.refs })
+      const personal = files === undefined ? input.personalData : { ...input.personalData, attachmentNames: files.names }
+      const pd = personal === undefined ? undefined : decodeRequestPersonalData(action, personal)
+      applyRequestEvent(state, { id: 'local', from: this.init.country, ...(authority !== undefined && { fromAuthority: authority }), created: this.components.clock.now(), body: fullBody }, requestId)
+      await this.emit(state, fullBody, authority, pd, files?.writes ?? [])
       await this.log.recompute(requestId)
+      if (files !== undefined) await this.attachments.transmit(state.requester.country, requestId, files.refs, requestId, authority)
     })
     return await this.refresh(requestId)
   }
@@ -169,6 +194,23 @@ export class RequestService extends EventTarget {
     }
     const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
     return { state, role: side, events, ...(subject !== undefined && { subject }) }
+  }
+
+  /**
+   * An attachment's bytes and name, for those who may see the request's personal data:
+   * on the responding node, only after its authority has accepted.
+   */
+  async attachment (actor: Actor, requestId: string, sha256: string): Promise<StoredAttachment & { name: string }> {
+    const view = await this.get(actor, requestId)
+    const root = view.role === 'requester' ? await this.rootSubject(requestId) : undefined
+    const names: Record<string, string> = { ...root?.record.attachmentNames }
+    for (const e of view.events) Object.assign(names, e.personalData?.attachmentNames ?? {})
+    const listed = [...view.state.attachments, ...(view.state.answerAttachments ?? [])].some((a) => a.sha256 === sha256)
+    const stored = listed && this.maySeePersonalData(actor, view.state, view.role)
+      ? await this.attachments.read(requestId, sha256) ?? (root === undefined ? undefined : await this.attachments.read(root.root, sha256))
+      : undefined
+    if (stored === undefined) throw new NotFoundError('no such attachment here, or not yet')
+    return { ...stored, name: names[sha256] ?? 'attachment' }
   }
 
   /** Requests the caller may see: its authority's (or, for the coordinator, the whole state's). */
@@ -216,14 +258,17 @@ export class RequestService extends EventTarget {
   }
 
   private async subjectOf (s: RequestState, side: 'requester' | 'responder', events: readonly EventView[]): Promise<SubjectData | undefined> {
-    if (side === 'requester') return await this.rootSubject(s.id)
+    if (side === 'requester') return (await this.rootSubject(s.id))?.record.subject
     return events.find((e) => e.action === 'disclose' && e.outcome === 'applied')?.personalData?.subject
   }
 
-  private async rootSubject (id: string): Promise<SubjectData | undefined> {
+  /** The subject a request (or the request it was split from) was sent about, and where its files are. */
+  private async rootSubject (id: string): Promise<{ root: string, record: SubjectRecord } | undefined> {
     const record = await this.log.record(id)
     if (record === undefined) return undefined
-    return await this.components.store.get<SubjectData>(Bucket.requestSubjects, id) ?? (record.state.parent === undefined ? undefined : await this.rootSubject(record.state.parent))
+    const own = await this.components.store.get<SubjectRecord>(Bucket.requestSubjects, id)
+    if (own !== undefined) return { root: id, record: own }
+    return record.state.parent === undefined ? undefined : await this.rootSubject(record.state.parent)
   }
 
   private actingAs (actor: Actor, s: RequestState, side: 'requester' | 'responder', action: Exclude<RequestAction, 'send' | 'disclose'>): { authority?: string, coordinator: boolean } {
@@ -248,13 +293,13 @@ export class RequestService extends EventTarget {
   }
 
   /** Signs and sends one event to the other side; stored here in the same batch. */
-  private async emit (s: RequestState, body: RequestEventBody, authority: string | undefined, pd?: RequestPersonalData): Promise<void> {
+  private async emit (s: RequestState, body: RequestEventBody, authority: string | undefined, pd?: RequestPersonalData, writes: WriteOp[] = []): Promise<void> {
     const to = this.side(s) === 'requester' ? s.responder.country : s.requester.country
     await this.components.messaging.send({
       kind: REQUEST_EVENT_KIND, to, body: body as unknown as Json,
       ...(authority !== undefined && { fromAuthority: authority }),
       ...(pd !== undefined && { personalData: pd as unknown as Json })
-    }, (sent) => [eventWrite(s.id, storedEvent(sent.id, sent.hdr, body, pd !== undefined))])
+    }, (sent) => [eventWrite(s.id, storedEvent(sent.id, sent.hdr, body, pd !== undefined)), ...writes])
   }
 
   private async required (id: string): Promise<RequestRecord> {
@@ -275,14 +320,16 @@ export class RequestService extends EventTarget {
   /** The requesting node sends the subject's data once the responding authority has accepted, and only then. */
   private async discloseIfAccepted (s: RequestState): Promise<void> {
     if (this.side(s) !== 'requester' || s.disclosed || s.acceptedAt === undefined) return
-    const subject = await this.rootSubject(s.id)
-    if (subject === undefined) return
+    const root = await this.rootSubject(s.id)
+    if (root === undefined) return
     await this.exclusive(s.id, async () => {
       const current = (await this.required(s.id)).state
       if (current.disclosed || current.acceptedAt === undefined) return
+      const names = Object.fromEntries(current.attachments.map((a) => [a.sha256, root.record.attachmentNames[a.sha256] ?? 'attachment']))
       const body = this.decode({ request: s.id, base: current.version, action: 'disclose' })
-      await this.emit(current, body, current.requester.authority, { subject })
+      await this.emit(current, body, current.requester.authority, { subject: root.record.subject, ...(current.attachments.length > 0 && { attachmentNames: names }) })
       await this.log.recompute(s.id)
+      await this.attachments.transmit(current.responder.country, s.id, current.attachments, root.root, current.requester.authority)
     })
   }
 

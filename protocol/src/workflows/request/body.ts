@@ -30,7 +30,7 @@ const FIELDS: Readonly<Record<RequestAction, readonly string[]>> = {
   forward: ['toAuthority', 'reason'],
   split: ['child', 'questions', 'toAuthority'],
   disclose: ['attachments'],
-  answer: ['questions', 'final'],
+  answer: ['questions', 'final', 'attachments'],
   'request-info': ['questions'],
   close: ['rating'],
   message: []

@@ -7,3 +7,7 @@ export {
 export { applyRequestEvent, applySplitChild } from './machine.js'
 export { orderRequestEvents, replayRequest, type Replayed, type ReplayOutcome } from './replay.js'
 export { MAX_MESSAGE_CHARS, decodeRequestPersonalData, decodeSubject, type AnswerItem, type RequestPersonalData, type SubjectData } from './personal-data.js'
+export {
+  ATTACHMENT_CHUNK_BYTES, REQUEST_ATTACHMENT_KIND, decodeAttachmentChunkBody, decodeAttachmentChunkData, validateAttachmentChunkBody,
+  type AttachmentChunkBody
+} from './attachment.js'

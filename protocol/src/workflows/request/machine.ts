@@ -150,9 +150,10 @@ export function applyRequestEvent (state: RequestState | undefined, e: RequestEv
       const current = allQuestions(state)
       if (b.questions!.some((q) => !current.includes(q))) throw new InvalidRequestEventError('an answer names a question the request does not ask')
       const answered = [...new Set([...state.answered, ...b.questions!])]
+      const attachments = b.attachments === undefined ? {} : { answerAttachments: [...(state.answerAttachments ?? []), ...b.attachments] }
       return b.final === true
-        ? { ...base, answered, status: 'answered', answeredAt: e.created }
-        : { ...base, answered }
+        ? { ...base, ...attachments, answered, status: 'answered', answeredAt: e.created }
+        : { ...base, ...attachments, answered }
     }
     case 'request-info':
       return { ...base, status: 'info-requested' }

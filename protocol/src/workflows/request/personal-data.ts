@@ -33,7 +33,7 @@ export const MAX_MESSAGE_CHARS = 4000
 /** Which sidecar field each action carries, if any. */
 const CARRIES: Readonly<Partial<Record<RequestAction, keyof RequestPersonalData | Array<keyof RequestPersonalData>>>> = {
   disclose: ['subject', 'attachmentNames'],
-  answer: 'answers',
+  answer: ['answers', 'attachmentNames'],
   'request-info': 'text',
   message: 'text'
 }

@@ -85,6 +85,8 @@ export interface RequestState {
   /** The date agreed on acceptance: the responder's proposal, or the needed-by date. */
   readonly answerBy?: string
   readonly attachments: readonly AttachmentRef[]
+  /** Attachments the responder sent with its answers. */
+  readonly answerAttachments?: readonly AttachmentRef[]
   /** Question ids answered so far (partial answers add to it). */
   readonly answered: readonly string[]
   /** The requester's node has sent the subject's personal data and attachments. */
