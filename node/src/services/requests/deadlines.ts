@@ -194,6 +194,7 @@ export class RequestDeadlines extends EventTarget {
   private notified = new Map<string, NotifiedRecord>()
   private current = new Map<string, Entry>()
   private scanning: Promise<ScanResult> | undefined
+  private ticking: Promise<void> | undefined
   private running = false
 
   constructor (private readonly components: RequestDeadlinesComponents, private readonly init: RequestDeadlinesInit) {
@@ -205,15 +206,23 @@ export class RequestDeadlines extends EventTarget {
       escalateAfterMs: init.escalateAfterMs ?? DEFAULT_ESCALATE_AFTER_MS,
       checkEveryMs: init.checkEveryMs ?? DEFAULT_CHECK_EVERY_MS
     }
-    this.timer = new Timer(components.clock, () => { void this.tick() })
+    this.timer = new Timer(components.clock, () => {
+      const run = this.tick().finally(() => { if (this.ticking === run) this.ticking = undefined })
+      this.ticking = run
+    })
   }
 
   /** Loads what was already notified, scans once, then every `checkEveryMs`. */
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
-    await this.load()
-    await this.scan()
+    try {
+      await this.load()
+      await this.scan()
+    } catch (err) {
+      // Late notices are not worth refusing to start the node: the next check tries again.
+      this.components.logger.error('request deadlines not checked', { error: (err as Error).message })
+    }
     if (this.running) this.timer.set(this.options.checkEveryMs)
   }
 
@@ -244,8 +253,9 @@ export class RequestDeadlines extends EventTarget {
     return this.current.get(id)?.flags
   }
 
-  /** Resolves once the scan in progress (if any) is done: for tests on a manual clock. */
+  /** Resolves once the scheduled check in progress (if any) is done and the next one set: for tests on a manual clock. */
   async settled (): Promise<void> {
+    await this.ticking
     await this.scanning?.catch(() => {})
   }
 
@@ -287,8 +297,10 @@ export class RequestDeadlines extends EventTarget {
     let reminders = 0
     let overdue = 0
     let escalated = 0
+    const seen = new Set<string>()
     for await (const record of this.components.log.records()) {
       const state = record.state
+      seen.add(state.id)
       const flags = deadlineOf(state, now, this.options)
       const before = this.notified.get(state.id)
       if (!isOpen(state)) {
@@ -324,6 +336,8 @@ export class RequestDeadlines extends EventTarget {
       }
       if (after !== unchanged) updates.set(state.id, after)
     }
+    // A request gone from the log (deleted under retention) needs no memory either.
+    for (const id of this.notified.keys()) if (!seen.has(id)) updates.set(id, undefined)
     await this.persist(updates)
     for (const [id, value] of updates) {
       if (value === undefined) this.notified.delete(id)
