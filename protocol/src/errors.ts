@@ -72,3 +72,8 @@ export const RecordSchemaError = errorClass('RecordSchemaError', 'ERR_RECORD_SCH
 export const RecordSignatureError = errorClass('RecordSignatureError', 'ERR_RECORD_SIGNATURE')
 export const RecordSignerError = errorClass('RecordSignerError', 'ERR_RECORD_SIGNER')
 export const RecordExpiredError = errorClass('RecordExpiredError', 'ERR_RECORD_EXPIRED')
+
+// Pre-translated question catalogue (issue 4): a request names questions by id and answers by value.
+export const UnknownQuestionError = errorClass('UnknownQuestionError', 'ERR_UNKNOWN_QUESTION')
+export const UnknownQuestionSetError = errorClass('UnknownQuestionSetError', 'ERR_UNKNOWN_QUESTION_SET')
+export const InvalidAnswerError = errorClass('InvalidAnswerError', 'ERR_INVALID_ANSWER')
