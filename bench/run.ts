@@ -5,14 +5,19 @@
  */
 import { join } from 'node:path'
 import { benchDirectMessages } from '../node/bench/direct-messages.js'
+import { benchRequestLifecycle } from '../node/bench/request-lifecycle.js'
 import { printTable, writeResults, type BenchResult } from '../node/bench/stats.js'
 import { benchDirectorySearch } from '../simulations/bench/directory-search.js'
+import { benchDirectorySync } from '../simulations/bench/directory-sync.js'
 
 const quick = process.argv.includes('--quick')
 const results: BenchResult[] = []
 results.push(...await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: true }))
 results.push(...(await benchDirectMessages({ rounds: quick ? 200 : 1000, burst: quick ? 1000 : 5000, sync: false })).slice(0, 3))
 results.push(...await benchDirectorySearch(quick ? 50 : 300))
+// Quick: the fresh node and 9 other states (their full share of the dataset), not 29.
+results.push(...await benchDirectorySync(quick ? { states: 10, label: 'quick' } : { states: 30 }))
+results.push(...await benchRequestLifecycle(quick ? 30 : 200))
 printTable(results)
 const file = join(import.meta.dirname, '../bench-results.json')
 await writeResults(file, results)

@@ -10,7 +10,7 @@ import { signVerifyCost, tcpRoundTrip } from './floors.js'
 import { percentile, result, type BenchResult } from './stats.js'
 
 /** Resolves when the receipt of `id` is stored, even if it was stored before the call. */
-function receipts (node: ImiNode): (id: string) => Promise<void> {
+export function receipts (node: ImiNode): (id: string) => Promise<void> {
   const waiting = new Map<string, () => void>()
   const early = new Set<string>()
   node.messaging.addEventListener('delivered', (e) => {

@@ -28,6 +28,8 @@ export interface NodeConfig {
   readonly delivery: { readonly retryInitialMs: number, readonly retryMaxMs: number }
   /** How often other states' directories are fetched, and this state's re-signed and republished. */
   readonly directory: { readonly refreshMs: number, readonly republishMs: number }
+  /** Information requests: when the responder is reminded, and when a quiet request goes to the coordinator. */
+  readonly requests: { readonly reminderBeforeMs: number, readonly escalateAfterMs: number }
   readonly log: { readonly level: LogLevel }
 }
 
@@ -46,7 +48,10 @@ export const DEFAULTS = {
   retryMaxMs: 300_000,
   directoryRefreshMs: 300_000,
   // A quarter of a record's 24-hour life: three republications can fail before it lapses.
-  directoryRepublishMs: 6 * 3_600_000
+  directoryRepublishMs: 6 * 3_600_000,
+  requestReminderBeforeMs: 2 * 86_400_000,
+  // "Unjustifiably inactive for more than 2 months" in IMI's own rules.
+  requestEscalateAfterMs: 60 * 86_400_000
 } as const
 
 type Raw = Record<string, unknown>
@@ -97,7 +102,7 @@ function addrs (v: unknown, setting: string, fallback: readonly string[], needPe
 export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('config', 'must be a JSON object')
   const r = raw as Raw
-  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'log']
+  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'log']
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
   if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
@@ -111,6 +116,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const storage = section(r, 'storage', ['sync'])
   const delivery = section(r, 'delivery', ['retryInitialMs', 'retryMaxMs'])
   const directory = section(r, 'directory', ['refreshMs', 'republishMs'])
+  const requests = section(r, 'requests', ['reminderBeforeMs', 'escalateAfterMs'])
   const log = section(r, 'log', ['level'])
   const level = str(log.level, 'log.level', 'info')
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new ConfigError('log.level', 'must be debug, info, warn or error')
@@ -139,6 +145,10 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     directory: {
       refreshMs: int(directory.refreshMs, 'directory.refreshMs', DEFAULTS.directoryRefreshMs, 100, 86_400_000),
       republishMs: int(directory.republishMs, 'directory.republishMs', DEFAULTS.directoryRepublishMs, 1000, 12 * 3_600_000)
+    },
+    requests: {
+      reminderBeforeMs: int(requests.reminderBeforeMs, 'requests.reminderBeforeMs', DEFAULTS.requestReminderBeforeMs, 0, 60 * 86_400_000),
+      escalateAfterMs: int(requests.escalateAfterMs, 'requests.escalateAfterMs', DEFAULTS.requestEscalateAfterMs, 60_000, 730 * 86_400_000)
     },
     log: { level: level as LogLevel }
   }

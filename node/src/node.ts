@@ -27,10 +27,11 @@ import { DirectoryService } from './services/directory/directory-service.js'
 import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
 import { jsonLogger, type Logger } from './services/logger.js'
 import { Messaging } from './services/messaging/messaging.js'
+import { RequestDeadlines } from './services/requests/deadlines.js'
 import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
 import { readRosterChainFile } from './setting-file.js'
-import { EvidenceLog, Store } from './storage/index.js'
+import { Bucket, EvidenceLog, Store } from './storage/index.js'
 
 export interface NodeOverrides {
   readonly clock?: Clock
@@ -58,6 +59,7 @@ export class ImiNode {
   messaging!: Messaging
   directory!: DirectoryService
   requests!: RequestService
+  requestDeadlines!: RequestDeadlines
   identity!: NodeIdentity
   libp2p?: ImiLibp2p
   private rosterSync?: RosterSync
@@ -144,6 +146,9 @@ export class ImiNode {
     this.requests = new RequestService({
       store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes
     }, { country: config.country })
+    this.requestDeadlines = new RequestDeadlines({
+      clock: this.clock, log: this.requests.log, logger: this.log.child('request-deadlines'), store: this.store
+    }, { country: config.country, bucket: Bucket.requestDeadlines, escalateAfterMs: config.requests.escalateAfterMs, reminderBeforeMs: config.requests.reminderBeforeMs })
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
       refuse: (code, message) => encodeReply({ error: { code, message } })
@@ -172,6 +177,7 @@ export class ImiNode {
     await this.learnMemberAddresses()
     await this.messaging.start()
     await this.requests.start()
+    await this.requestDeadlines.start()
     await this.directory.start()
     this.connectToMembers()
   }
@@ -244,6 +250,7 @@ export class ImiNode {
     this.directory?.stop()
     this.accounts.stop()
     this.announcer?.stop()
+    this.requestDeadlines?.stop()
     this.requests?.stop()
     this.messaging?.stop()
     this.client?.close()

@@ -37,6 +37,8 @@ export const Bucket = {
   requestEvents: 'request-events',
   /** Request id -> the subject's personal data on the requesting node, disclosed once the responder accepts. */
   requestSubjects: 'request-subjects',
+  /** Request id -> which deadline notices (reminder and overdue: the due date; escalation: the last activity) this node already sent. */
+  requestDeadlines: 'request-deadlines',
   /** `<request id>/<sha256>` -> an attachment's bytes, on the two nodes of its request only. */
   attachments: 'attachments',
   /** `<request id>/<sha256>/<index>` -> chunks of an attachment still arriving. */

@@ -4,7 +4,7 @@
  * while the other answers, and two conflicting actions taken at once on both sides.
  */
 import { expect } from 'chai'
-import type { AuthorityEntry, LegislativeArea, RequestState } from '@imi/protocol'
+import { catalogueText, renderQuestion, type AuthorityEntry, type LegislativeArea, type RequestState } from '@imi/protocol'
 import type { ImiNode } from '../../src/index.js'
 import type { Actor, AreaRole } from '../../src/services/accounts/permissions.js'
 import { eventually, makeFederation, type TestFederation } from '../fixtures/federation.js'
@@ -58,7 +58,7 @@ describe('information requests between two real nodes', function () {
 
   const sendFromBrno = async (): Promise<RequestState> => await cz.requests.send(brno, {
     area: 'services', to: { country: 'PL', authority: 'pl-krakow' },
-    questions: ['services.provider-established', 'services.authorisation-valid', 'services.suspension-or-ban'],
+    questions: ['services.legally-established', 'services.authorisation-valid', 'services.suspension-or-ban'],
     freeQuestions: ['Does the authorisation cover installation of gas appliances?'],
     neededBy: inDays(14),
     subject: { name: 'Stanisław Wiśniewski', businessName: 'Wiśniewski Instalacje', registrationNumber: 'PL-2011-0042' }
@@ -69,8 +69,11 @@ describe('information requests between two real nodes', function () {
     expect(sent.status).to.equal('sent')
     await agreed(sent.id, (s) => s.status === 'sent')
 
-    // Before accepting, Kraków sees the questions and who asks, not the person.
-    const before = await pl.requests.get(krakow, sent.id)
+    // Before accepting, Kraków sees the questions (in Polish) and who asks, not the person.
+    const before = await pl.requests.get(krakow, sent.id, 'pl')
+    expect(before.questions.map((q) => 'lang' in q ? q.lang : 'original')).to.deep.equal(['pl', 'pl', 'pl', 'original'])
+    expect(before.questions[1]!.text).to.equal(renderQuestion('services.authorisation-valid', 'pl').text).and.not.equal(renderQuestion('services.authorisation-valid', 'en').text)
+    expect(before.questions[3]!.text).to.equal('Does the authorisation cover installation of gas appliances?')
     expect(before.state.questions).to.have.length(3)
     expect(before.state.requester).to.deep.equal({ country: 'CZ', authority: 'cz-brno' })
     expect(before).not.to.have.property('subject')
@@ -88,8 +91,8 @@ describe('information requests between two real nodes', function () {
     expect(after.subject).to.deep.include({ name: 'Stanisław Wiśniewski', registrationNumber: 'PL-2011-0042' })
 
     await pl.requests.act(krakow, sent.id, 'answer', {
-      fields: { questions: ['services.provider-established'], final: false },
-      personalData: { answers: [{ question: 'services.provider-established', value: { type: 'yes-no', value: true }, comment: 'Since 2011' }] }
+      fields: { questions: ['services.legally-established'], final: false },
+      personalData: { answers: [{ question: 'services.legally-established', value: { type: 'yes-no', value: true }, comment: 'Since 2011' }] }
     })
     await pl.requests.act(krakow, sent.id, 'answer', {
       fields: { questions: ['services.authorisation-valid', 'services.suspension-or-ban', 'free.1'], final: true },
@@ -104,12 +107,29 @@ describe('information requests between two real nodes', function () {
     const closed = await agreed(sent.id, (s) => s.status === 'closed')
     expect(closed.rating).to.deep.equal({ timeliness: 5, effort: 4 })
 
-    // Brno reads every answer; the coordinator supervises without seeing the person.
-    const view = await cz.requests.get(brno, sent.id)
+    // Brno reads every answer, in Czech where the catalogue has it; the coordinator supervises without seeing the person.
+    const view = await cz.requests.get(brno, sent.id, 'cs')
+    const firstAnswer = view.events.find((e) => e.action === 'answer')!.answers![0]!
+    expect(firstAnswer.answer).to.deep.include({ text: catalogueText('answer.yes', 'cs').text, lang: 'cs', fallback: false })
     expect(view.events.filter((e) => e.action === 'answer').map((e) => e.personalData?.answers?.[0]?.comment)).to.deep.equal(['Since 2011', 'Tak: instalacje gazowe są objęte zezwoleniem.', 'Do 31.12.2030'])
     const supervised = await cz.requests.get(COORDINATOR, sent.id)
     expect(supervised).not.to.have.property('subject')
     expect(supervised.events.every((e) => e.personalData === undefined)).to.equal(true)
+  })
+
+  it('refuses questions outside the area\'s catalogue and answers that do not fit their question', async () => {
+    const bad = await cz.requests.send(brno, { area: 'services', to: { country: 'PL', authority: 'pl-krakow' }, questions: ['pq.diploma-authentic'], neededBy: inDays(5), subject: { name: 'X' } })
+      .then(() => undefined, (e: { code: string }) => e)
+    expect(bad?.code).to.equal('ERR_INVALID_REQUEST')
+    const sent = await sendFromBrno()
+    await agreed(sent.id, (s) => s.status === 'sent')
+    await pl.requests.act(krakow, sent.id, 'accept')
+    const wrong = await pl.requests.act(krakow, sent.id, 'answer', {
+      fields: { questions: ['services.authorisation-valid'], final: true },
+      personalData: { answers: [{ question: 'services.authorisation-valid', value: { type: 'date', date: '2026-02-30' } }] }
+    }).then(() => undefined, (e: { code: string }) => e)
+    expect(wrong?.code).to.equal('ERR_INVALID_ANSWER')
+    expect((await pl.requests.log.record(sent.id))?.state.status).to.equal('accepted')
   })
 
   it('refuses a transition that is not allowed, or by the wrong party, and changes nothing on either node', async () => {
@@ -148,7 +168,7 @@ describe('information requests between two real nodes', function () {
 
     await pl.requests.act(warszawa, sent.id, 'split', { fields: { questions: ['services.suspension-or-ban'], toAuthority: 'pl-gdansk' } })
     const parent = await agreed(sent.id, (s) => s.children.length === 1)
-    expect(parent.questions).to.deep.equal(['services.provider-established', 'services.authorisation-valid'])
+    expect(parent.questions).to.deep.equal(['services.legally-established', 'services.authorisation-valid'])
     const childId = parent.children[0]!
     const child = await agreed(childId, (s) => s.status === 'sent')
     expect(child).to.include({ parent: sent.id })
@@ -205,7 +225,7 @@ describe('information requests between two real nodes', function () {
     await pl.requests.act(krakow, sent.id, 'accept')
     await agreed(sent.id, (s) => s.disclosed)
     await fed.stop('CZ')
-    await pl.requests.act(krakow, sent.id, 'answer', { fields: { questions: ['services.provider-established', 'services.authorisation-valid', 'services.suspension-or-ban', 'free.1'], final: true } })
+    await pl.requests.act(krakow, sent.id, 'answer', { fields: { questions: ['services.legally-established', 'services.authorisation-valid', 'services.suspension-or-ban', 'free.1'], final: true } })
     expect((await pl.requests.log.record(sent.id))?.state.status).to.equal('answered')
     cz = await fed.start('CZ')
     await agreed(sent.id, (s) => s.status === 'answered')
@@ -242,7 +262,7 @@ describe('information requests between two real nodes', function () {
     const bucharest = official('ro-cmr-bucuresti', 'professional-qualifications')
     const sent = await at.requests.send(vienna, {
       area: 'professional-qualifications', to: { country: 'RO', authority: 'ro-cmr-bucuresti' },
-      questions: ['pq.good-standing-genuine', 'pq.disciplinary-sanctions'], neededBy: inDays(20),
+      questions: ['pq.good-standing-genuine', 'pq.sanctions'], neededBy: inDays(20),
       subject: { name: 'Dr. Andrei Popescu', birthDate: '1980-04-12', profession: 'medical doctor' }
     })
     await agreed(sent.id, (s) => s.status === 'sent', [at, ro])
@@ -250,8 +270,8 @@ describe('information requests between two real nodes', function () {
     await agreed(sent.id, (s) => s.disclosed, [at, ro])
     expect((await ro.requests.get(bucharest, sent.id)).subject?.name).to.equal('Dr. Andrei Popescu')
     await ro.requests.act(bucharest, sent.id, 'answer', {
-      fields: { questions: ['pq.good-standing-genuine', 'pq.disciplinary-sanctions'], final: true },
-      personalData: { answers: [{ question: 'pq.good-standing-genuine', value: { type: 'yes-no', value: true } }, { question: 'pq.disciplinary-sanctions', value: { type: 'yes-no', value: false } }] }
+      fields: { questions: ['pq.good-standing-genuine', 'pq.sanctions'], final: true },
+      personalData: { answers: [{ question: 'pq.good-standing-genuine', value: { type: 'yes-no', value: true } }, { question: 'pq.sanctions', value: { type: 'yes-no', value: false } }] }
     })
     await agreed(sent.id, (s) => s.status === 'answered', [at, ro])
     await at.requests.act(vienna, sent.id, 'close', { fields: { rating: { timeliness: 4, effort: 5 } } })

@@ -36,6 +36,7 @@ describe('node configuration', () => {
       storage: { sync: true },
       delivery: { retryInitialMs: DEFAULTS.retryInitialMs, retryMaxMs: DEFAULTS.retryMaxMs },
       directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
+      requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs },
       log: { level: 'info' }
     })
   })

@@ -5,7 +5,7 @@
  * machine decides whether the action fits the request.
  */
 import { Hono } from 'hono'
-import { LOCAL_ID_PATTERN, type LegislativeArea, type RequestAction, type SubjectData } from '@imi/protocol'
+import { LANGUAGES, LOCAL_ID_PATTERN, type LegislativeArea, type RequestAction, type SubjectData } from '@imi/protocol'
 import { InvalidRequestError } from '../../errors.js'
 import type { NewAttachment } from '../../services/requests/attachments.js'
 import type { ActionInput, RequestService } from '../../services/requests/request-service.js'
@@ -93,7 +93,13 @@ export function requestRoutes (node: { readonly requests: RequestsApi }): Hono<A
       c.header('Location', `/api/v1/requests/${state.id}`)
       return c.json({ request: state }, 201)
     })
-    .get('/requests/:id', async (c) => c.json(await node.requests.get(actorOf(c), id(c.req.param('id')))))
+    .get('/requests/:id', async (c) => {
+      // The reader's language: asked for, else the user's own, else English.
+      const principal = c.get('principal')
+      const lang = c.req.query('lang') ?? (principal.kind === 'user' ? principal.auth.user.language : undefined) ?? 'en'
+      if (!(LANGUAGES as readonly string[]).includes(lang)) throw new InvalidRequestError('lang must be an IMI language code such as pl')
+      return c.json(await node.requests.get(actorOf(c), id(c.req.param('id')), lang))
+    })
     .get('/requests/:id/attachments/:sha256', async (c) => {
       const file = await node.requests.attachment(actorOf(c), id(c.req.param('id')), expectString(c.req.param('sha256'), 'sha256', /^[A-Za-z0-9_-]{43}$/))
       // Always a download, never rendered by the browser in the node's origin.

@@ -17,6 +17,7 @@ import { demand, isCoordinator, mayActFor, maySeeWorkOf, type Actor, type AreaRo
 import type { Logger } from '../logger.js'
 import type { Messaging } from '../messaging/messaging.js'
 import { RequestAttachments, type NewAttachment, type StoredAttachment } from './attachments.js'
+import { checkAnswers, checkQuestionIds, showAnswers, showQuestions, type ShownAnswer, type ShownQuestion } from './questions.js'
 import { RequestLog, eventWrite, storedEvent, type RequestRecord, type StoredRequestEvent } from './request-log.js'
 import { UnknownRequestError } from './errors.js'
 
@@ -85,14 +86,16 @@ export interface EventView {
   readonly body: RequestEventBody
   /** Present only where the caller may see it (need to know). */
   readonly personalData?: RequestPersonalData
-  /** Files with an answer. */
-  readonly attachments?: readonly NewAttachment[]
+  /** The answers of an answer event, in the reader's language. */
+  readonly answers?: readonly ShownAnswer[]
 }
 
 export interface RequestView {
   readonly state: RequestState
   /** Which side this node is on. */
   readonly role: 'requester' | 'responder'
+  /** The questions in the reader's language (free questions as written). */
+  readonly questions: readonly ShownQuestion[]
   readonly subject?: SubjectData
   readonly events: readonly EventView[]
 }
@@ -132,6 +135,7 @@ export class RequestService extends EventTarget {
     if (authority === undefined) throw new InvalidRequestError('fromAuthority is required')
     demand(mayActFor(actor, authority, input.area, 'request-handler'), `send ${input.area} requests for ${authority}`)
     const subject = decodeSubject(input.subject)
+    checkQuestionIds(input.area, input.questions)
     const id = b64url(this.components.randomBytes(16))
     const files = this.attachments.prepare(id, input.attachments ?? [])
     const body = this.decode({
@@ -166,6 +170,7 @@ export class RequestService extends EventTarget {
       const fullBody = files === undefined ? body : this.decode({ ...body, attachments: files.refs })
       const personal = files === undefined ? input.personalData : { ...input.personalData, attachmentNames: files.names }
       const pd = personal === undefined ? undefined : decodeRequestPersonalData(action, personal)
+      if (pd?.answers !== undefined) checkAnswers(pd.answers)
       applyRequestEvent(state, { id: 'local', from: this.init.country, ...(authority !== undefined && { fromAuthority: authority }), created: this.components.clock.now(), body: fullBody }, requestId)
       await this.emit(state, fullBody, authority, pd, files?.writes ?? [])
       await this.log.recompute(requestId)
@@ -176,7 +181,8 @@ export class RequestService extends EventTarget {
 
   // Reading.
 
-  async get (actor: Actor, requestId: string): Promise<RequestView> {
+  /** One request as `actor` may see it, its catalogue texts in `lang` (English where a translation is missing). */
+  async get (actor: Actor, requestId: string, lang = 'en'): Promise<RequestView> {
     const record = await this.log.record(requestId)
     if (record === undefined || !this.maySee(actor, record.state)) throw new NotFoundError(`no request ${requestId}`)
     const state = record.state
@@ -189,11 +195,12 @@ export class RequestService extends EventTarget {
       events.push({
         id: e.id, action: e.body.action, from: e.from, coordinator: e.body.coordinator === true, created: e.created, outcome: outcomes.get(e.id) ?? 'applied', body: e.body,
         ...(e.fromAuthority !== undefined && { fromAuthority: e.fromAuthority }),
-        ...(pd !== undefined && { personalData: pd.data })
+        ...(pd !== undefined && { personalData: pd.data }),
+        ...(pd?.data.answers !== undefined && { answers: showAnswers(pd.data.answers, lang) })
       })
     }
     const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
-    return { state, role: side, events, ...(subject !== undefined && { subject }) }
+    return { state, role: side, questions: showQuestions(state, lang), events, ...(subject !== undefined && { subject }) }
   }
 
   /**
@@ -336,7 +343,10 @@ export class RequestService extends EventTarget {
   /** Messaging's hook, before it stores an inbound event: refuse what is not for us. */
   private async inbound (env: VerifiedEnvelope): Promise<WriteOp[]> {
     const body = decodeRequestEventBody(env.hdr.kind === REQUEST_EVENT_KIND ? env.body : undefined)
-    if (env.pd !== undefined) decodeRequestPersonalData(body.action, env.pd.data)
+    if (env.pd !== undefined) {
+      const pd = decodeRequestPersonalData(body.action, env.pd.data)
+      if (pd.answers !== undefined) checkAnswers(pd.answers)
+    }
     const record = await this.log.record(body.request)
     if (body.action === 'send') {
       if (record !== undefined) throw new InvalidRequestError(`request ${body.request} exists already`)
