@@ -143,7 +143,8 @@ export function acceptedInTime (s: RequestState, now: number): boolean | undefin
 /** Met, missed, or not decided yet: answered on or before the agreed date. */
 export function answeredByAgreedDate (s: RequestState, now: number): boolean | undefined {
   if (s.answerBy === undefined) return undefined
-  if (s.answeredAt !== undefined) return utcDay(s.answeredAt) <= s.answerBy
+  const answeredAt = s.firstAnsweredAt ?? s.answeredAt
+  if (answeredAt !== undefined) return utcDay(answeredAt) <= s.answerBy
   if (s.status === 'closed' || s.status === 'withdrawn') return undefined
   return utcDay(now) > s.answerBy ? false : undefined
 }
@@ -160,7 +161,8 @@ export function performanceOf (states: readonly RequestState[], now: number, thr
     if (acc !== undefined) { accCounted++; if (acc) accMet++ }
     const onTime = answeredByAgreedDate(s, now)
     if (onTime !== undefined) { ansCounted++; if (onTime) ansMet++ }
-    if (s.answeredAt !== undefined) { answered++; answerMs += s.answeredAt - s.sentAt }
+    const answeredAt = s.firstAnsweredAt ?? s.answeredAt
+    if (answeredAt !== undefined) { answered++; answerMs += answeredAt - s.sentAt }
   }
   const days = answered === 0 ? null : round1(answerMs / answered / DAY_MS)
   return {

@@ -152,7 +152,7 @@ export function applyRequestEvent (state: RequestState | undefined, e: RequestEv
       const answered = [...new Set([...state.answered, ...b.questions!])]
       const attachments = b.attachments === undefined ? {} : { answerAttachments: [...(state.answerAttachments ?? []), ...b.attachments] }
       return b.final === true
-        ? { ...base, ...attachments, answered, status: 'answered', answeredAt: e.created }
+        ? { ...base, ...attachments, answered, status: 'answered', answeredAt: e.created, firstAnsweredAt: state.firstAnsweredAt ?? e.created }
         : { ...base, ...attachments, answered }
     }
     case 'request-info':

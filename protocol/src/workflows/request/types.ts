@@ -99,6 +99,8 @@ export interface RequestState {
   /** First acceptance: the performance indicators count from it. */
   readonly firstAcceptedAt?: number
   readonly answeredAt?: number
+  /** The first final answer: answer times count to it, not to the answer after further information. */
+  readonly firstAnsweredAt?: number
   readonly closedAt?: number
   readonly lastActivity: number
   /** Events in the log, applied or refused: the next event's base. */
