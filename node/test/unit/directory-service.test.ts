@@ -13,6 +13,14 @@ import { Store } from '../../src/storage/index.js'
 import { MemoryRecords } from '../fixtures/memory-records.js'
 
 const FED = 'imi-test'
+
+async function eventually (check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
 const T0 = Date.UTC(2026, 0, 5)
 
 class FakeRegistry extends EventTarget {
@@ -53,13 +61,13 @@ describe('directory service', function () {
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function service (country: string, records: MemoryRecords, source = new FakeRegistry(), offline?: () => boolean): Promise<DirectoryService> {
+  async function service (country: string, records: MemoryRecords, source = new FakeRegistry(), offline?: () => boolean, acks?: (key: string) => number): Promise<DirectoryService> {
     const store = new Store(join(dir, country), { sync: false })
     await store.open()
     stores.push(store)
     const s = new DirectoryService({
       store, clock, crypto: nodeCrypto, signer: ids[country]!.signer, roster: () => roster,
-      transport: records.transport({ offline }), source, logger: silentLogger
+      transport: records.transport({ offline, ...(acks !== undefined && { acks }) }), source, logger: silentLogger
     }, { federationId: FED, country, refreshMs: 60_000, republishMs: 3_600_000 })
     services.push(s)
     return s
@@ -138,6 +146,72 @@ describe('directory service', function () {
     expect(status.ageMs).to.be.at.least(2 * 86_400_000)
     expect(status.expired).to.equal(true)
     offline = false
+  })
+
+  it('puts a publication that reached no peer again as it was, only its unacknowledged records, and announces it once', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    let reachable = false
+    const atService = await service('AT', records, at, undefined, (key) => (reachable || key.includes('/registers/') ? 1 : 0))
+    const announced: unknown[] = []
+    atService.addEventListener('published', (e) => { announced.push((e as CustomEvent).detail) })
+    await atService.start()
+    clock.advance(0)
+    await eventually(() => records.puts.size === 2)
+    expect(atService.published).to.equal(false)
+    const seq = atService.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq
+
+    reachable = true
+    clock.advance(5_000)
+    await eventually(() => atService.published)
+    const authoritiesKey = [...records.puts.keys()].find((k) => k.includes('/authorities/'))!
+    const registersKey = [...records.puts.keys()].find((k) => k.includes('/registers/'))!
+    expect(records.puts.get(authoritiesKey)).to.equal(2)
+    expect(records.puts.get(registersKey)).to.equal(1)
+    expect(announced).to.have.length(1)
+    expect(announced[0]).to.deep.include({ name: 'authorities', seq })
+    const pl = await service('PL', records)
+    await pl.refresh()
+    expect(pl.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq).to.equal(seq)
+  })
+
+  it('tries a directory it could not find again a few seconds later, not at the next refresh', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    const refreshed = new Promise((resolve) => { pl.addEventListener('refreshed', resolve, { once: true }) })
+    await pl.start()
+    clock.advance(0)
+    await refreshed
+    expect(pl.search({ text: 'architektenkammer' })).to.deep.equal([])
+    await atService.publish()
+    clock.advance(5_000)
+    await eventually(() => pl.search({ text: 'architektenkammer' }).length === 1)
+  })
+
+  it('fetches nothing on an announcement of a publication it holds, and only the announced directory on a newer one', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    await atService.publish()
+    await pl.refresh()
+    const seq = pl.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq
+    records.gets.clear()
+    await pl.refreshCountry('AT', { name: 'authorities', seq })
+    expect(records.gets.size).to.equal(0)
+
+    at.authorities = [...at.authorities, authority('at-med', 'Ärztekammer', 'Medical Chamber')]
+    clock.advance(1000)
+    await atService.publish()
+    const newer = atService.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq
+    await pl.refreshCountry('AT', { name: 'authorities', seq: newer })
+    expect([...records.gets.keys()]).to.deep.equal([`/imi/${FED}/AT/authorities/0`])
+    expect(pl.search({ text: 'ärztekammer' }).map((h) => h.entry.id)).to.deep.equal(['at-med'])
   })
 
   it('assembles a directory sharded over several records, and serves its own entries at once', async () => {

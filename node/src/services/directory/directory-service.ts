@@ -10,7 +10,7 @@ import type { Store } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import { DirectoryCache, cacheKey, type CachedDirectory } from './directory-cache.js'
 import { DirectoryFetcher } from './fetcher.js'
-import { DirectoryPublisher, type DirectorySource } from './publisher.js'
+import { DirectoryPublisher, type DirectorySource, type Publication } from './publisher.js'
 import type { DirectoryRecordTransport } from './record-transport.js'
 import { DirectorySearchIndex, type SearchHit, type SearchQuery } from './search-index.js'
 import { Timer } from './timer.js'
@@ -53,6 +53,14 @@ const NAMES: readonly DirectoryName[] = ['authorities', 'registers']
 /** Parallel fetches: enough to sync 30 states in one DHT round trip or two, not a flood. */
 const FETCH_CONCURRENCY = 16
 const PUBLISH_RETRY_MS = 5_000
+/** First wait before a directory a fetch missed is tried again; doubles up to refreshMs. */
+const FETCH_RETRY_MS = 5_000
+
+/** One directory to fetch; `announcedSeq` when its publisher announced that publication. */
+interface FetchJob { readonly country: string, readonly name: DirectoryName, readonly announcedSeq?: number }
+
+/** A publication being put until every record reached a peer: retries resend its records, not new ones. */
+interface PendingPublication { readonly publications: readonly Publication[], readonly acked: Set<string>, readonly preparedAt: number }
 
 export class DirectoryService extends EventTarget {
   readonly index = new DirectorySearchIndex()
@@ -64,6 +72,7 @@ export class DirectoryService extends EventTarget {
   private readonly listed = new Map<string, Set<string>>()
   private readonly refreshTimer: Timer
   private readonly publishTimer: Timer
+  private readonly retryTimer: Timer
   private controller = new AbortController()
   private refreshing: Promise<void> | undefined
   private publishing: Promise<void> | undefined
@@ -71,7 +80,11 @@ export class DirectoryService extends EventTarget {
   private publishRetryMs = PUBLISH_RETRY_MS
   /** The last publication reached no peer: the next peer to connect should get it. */
   private unpublished = true
+  private pending: PendingPublication | undefined
   private readonly countryRefresh = new Map<string, Promise<void>>()
+  /** Directories the last fetch of them missed (not found, incomplete, failed, older than announced). */
+  private readonly missed = new Map<string, FetchJob>()
+  private fetchRetryMs = FETCH_RETRY_MS
   /** Codes of records refused while fetching, by code: what a misbehaving peer tried. */
   readonly rejections = new Map<string, number>()
 
@@ -85,6 +98,7 @@ export class DirectoryService extends EventTarget {
     }, init.federationId)
     this.refreshTimer = new Timer(components.clock, () => { void this.refresh() })
     this.publishTimer = new Timer(components.clock, () => { void this.publish() })
+    this.retryTimer = new Timer(components.clock, () => { void this.retryMissed() })
   }
 
   async start (): Promise<void> {
@@ -101,6 +115,7 @@ export class DirectoryService extends EventTarget {
     this.components.source.removeEventListener('change', this.onSourceChange)
     this.refreshTimer.cancel()
     this.publishTimer.cancel()
+    this.retryTimer.cancel()
     this.controller.abort()
   }
 
@@ -138,17 +153,40 @@ export class DirectoryService extends EventTarget {
     await this.refreshing
   }
 
-  /** Fetches one state's directory now (a change announcement, an unknown authority). */
-  async refreshCountry (country: string): Promise<void> {
-    let running = this.countryRefresh.get(country)
+  /**
+   * Fetches one state's directories now (an unknown authority), or, given what its
+   * publisher announced, only that directory, and nothing when this node holds that
+   * publication already (its own refresh or a peer's forwarded announcement got there first).
+   */
+  async refreshCountry (country: string, announced?: { readonly name: DirectoryName, readonly seq: number }): Promise<void> {
+    if (announced === undefined) {
+      await this.fetchOnce(country, NAMES.map((name) => ({ country, name })))
+      return
+    }
+    // A fetch already running may be for an older announcement: then one more.
+    for (let i = 0; i < 2 && !this.holds(country, announced.name, announced.seq); i++) {
+      await this.fetchOnce(cacheKey(country, announced.name), [{ country, name: announced.name, announcedSeq: announced.seq }])
+    }
+  }
+
+  private holds (country: string, name: DirectoryName, seq: number): boolean {
+    return (this.directories.get(cacheKey(country, name))?.seq ?? -1) >= seq
+  }
+
+  /** Runs `jobs` unless a fetch under the same key is running already; then waits for that one. */
+  private async fetchOnce (key: string, jobs: readonly FetchJob[]): Promise<void> {
+    let running = this.countryRefresh.get(key)
     if (running === undefined) {
-      running = this.fetchCountries([country]).then((changed) => { if (changed) this.indexChanged() }).finally(() => this.countryRefresh.delete(country))
-      this.countryRefresh.set(country, running)
+      running = this.fetchJobs(jobs).then((changed) => { if (changed) this.indexChanged() }).finally(() => this.countryRefresh.delete(key))
+      this.countryRefresh.set(key, running)
     }
     await running
   }
 
-  /** Signs and publishes this state's directory now (also after every change). */
+  /**
+   * Signs and publishes this state's directory now (also after every change); while the
+   * last publication has records no peer acknowledged, puts those again instead.
+   */
   async publish (): Promise<void> {
     if (this.publishing !== undefined) {
       this.republishWanted = true
@@ -172,6 +210,8 @@ export class DirectoryService extends EventTarget {
   }
 
   private readonly onSourceChange = (): void => {
+    // What is published changed: a publication still being retried is outdated.
+    this.pending = undefined
     void this.indexOwn().catch((err: Error) => { this.components.logger.error('own directory not indexed', { error: err.message }) })
     this.publishTimer.set(0)
   }
@@ -192,15 +232,28 @@ export class DirectoryService extends EventTarget {
   private async runPublish (): Promise<void> {
     this.publishTimer.cancel()
     try {
-      const publications = []
-      for (const name of NAMES) publications.push(await this.publisher.prepare(name))
-      // Own entries are searchable at once, whatever the network does.
-      await this.cache.save(publications.map((p) => p.directory))
-      for (const p of publications) this.remember(p.directory)
-      this.indexChanged()
-      const acks = await Promise.all(publications.map(async (p) => await this.publisher.put(p, this.signal())))
-      this.unpublished = Math.min(...acks) === 0
+      // A retry puts the same signed records again, and only those no peer acknowledged:
+      // a new sequence number each time would make every reader fetch it all again. Past
+      // the republication interval a retry signs afresh, as the republication would.
+      if (this.pending !== undefined && this.components.clock.now() - this.pending.preparedAt >= this.init.republishMs) this.pending = undefined
+      let pending = this.pending
+      if (pending === undefined) {
+        const preparedAt = this.components.clock.now()
+        const publications = []
+        for (const name of NAMES) publications.push(await this.publisher.prepare(name))
+        // Own entries are searchable at once, whatever the network does.
+        await this.cache.save(publications.map((p) => p.directory))
+        for (const p of publications) this.remember(p.directory)
+        this.indexChanged()
+        pending = { publications, acked: new Set(), preparedAt }
+        this.pending = pending
+      }
+      const { publications, acked } = pending
+      const signal = this.signal()
+      const unacknowledged = await Promise.all(publications.map(async (p) => await this.publisher.put(p, signal, acked)))
+      this.unpublished = unacknowledged.some((n) => n > 0)
       if (!this.unpublished) {
+        if (this.pending === pending) this.pending = undefined
         // Only now can others fetch it: announcing earlier would send them to stale copies.
         this.dispatchEvent(new CustomEvent('published', { detail: publications.map((p) => ({ name: p.directory.name, seq: p.directory.seq })) }))
         this.publishRetryMs = PUBLISH_RETRY_MS
@@ -222,37 +275,67 @@ export class DirectoryService extends EventTarget {
     try {
       this.forgetNonMembers()
       const others = this.components.roster().doc.members.map((m) => m.country).filter((c) => c !== this.init.country)
-      if (await this.fetchCountries(others)) this.indexChanged()
+      if (await this.fetchJobs(others.flatMap((country) => NAMES.map((name) => ({ country, name }))))) this.indexChanged()
       this.dispatchEvent(new Event('refreshed'))
     } finally {
       if (!this.controller.signal.aborted) this.refreshTimer.set(this.init.refreshMs)
     }
   }
 
-  /** Fetches both directories of each country; returns whether anything changed. */
-  private async fetchCountries (countries: readonly string[]): Promise<boolean> {
-    const jobs = countries.flatMap((country) => NAMES.map((name) => ({ country, name })))
+  /**
+   * Fetches the directories `jobs` name; returns whether anything changed. What it
+   * misses is tried again soon (FETCH_RETRY_MS, doubling), not only at the next refresh:
+   * a node that starts while its peers are still connecting would otherwise show a state
+   * missing for a whole refresh interval.
+   */
+  private async fetchJobs (jobs: readonly FetchJob[]): Promise<boolean> {
+    const queue = [...jobs]
     const updated: CachedDirectory[] = []
     const run = async (): Promise<void> => {
-      for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) {
+      for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
         const key = cacheKey(job.country, job.name)
+        const known = this.directories.get(key)?.seq
+        let seq: number | undefined
         try {
-          const result = await this.fetcher.fetch(job.country, job.name, this.directories.get(key)?.seq, this.signal())
-          if (result.outcome === 'updated') updated.push(result.directory)
-          if (result.outcome === 'updated' || result.outcome === 'unchanged') this.confirmedAt.set(key, this.components.clock.now())
+          const result = await this.fetcher.fetch(job.country, job.name, known, this.signal(), job.announcedSeq)
+          if (result.outcome === 'updated') { updated.push(result.directory); seq = result.directory.seq }
+          if (result.outcome === 'unchanged') seq = known
+          if (seq !== undefined) this.confirmedAt.set(key, this.components.clock.now())
         } catch (err) {
           if (this.controller.signal.aborted) return
           this.components.logger.debug('directory fetch failed', { country: job.country, name: job.name, error: (err as Error).message })
         }
+        if (seq === undefined || seq < (job.announcedSeq ?? -1)) this.missed.set(key, job)
+        else this.missed.delete(key)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, jobs.length) }, run))
+    await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, run))
+    if (this.controller.signal.aborted) return false
+    this.scheduleRetry()
     // A slower fetch may return an older publication than one already held.
     const newer = updated.filter((d) => d.seq > (this.directories.get(cacheKey(d.country, d.name))?.seq ?? -1) && this.components.roster().member(d.country) !== undefined)
-    if (newer.length === 0 || this.controller.signal.aborted) return false
+    if (newer.length === 0) return false
     await this.cache.save(newer)
     for (const d of newer) this.remember(d)
     return true
+  }
+
+  private scheduleRetry (): void {
+    if (this.missed.size === 0) {
+      this.retryTimer.cancel()
+      this.fetchRetryMs = FETCH_RETRY_MS
+      return
+    }
+    this.retryTimer.set(this.fetchRetryMs)
+    this.fetchRetryMs = Math.min(this.fetchRetryMs * 2, this.init.refreshMs)
+  }
+
+  private async retryMissed (): Promise<void> {
+    const roster = this.components.roster()
+    const jobs = [...this.missed.values()].filter((j) => roster.member(j.country) !== undefined)
+    this.missed.clear()
+    if (jobs.length === 0) return
+    if (await this.fetchJobs(jobs)) this.indexChanged()
   }
 
   private remember (d: CachedDirectory): void {

@@ -71,11 +71,22 @@ export class DirectoryPublisher {
     return { directory: { country, name, seq, created: now, fetchedAt: now, expires, entries }, records }
   }
 
-  /** Puts every record; resolves to the fewest acknowledgements any one record got. */
-  async put (publication: Publication, signal: AbortSignal): Promise<number> {
-    const acks = await Promise.all(publication.records.map(async ({ key, value }) => await this.components.transport.put(key, value, { signal })))
-    const fewest = Math.min(...acks)
-    this.components.logger.info('directory published', { name: publication.directory.name, seq: publication.directory.seq, shards: acks.length, acks: fewest })
-    return fewest
+  /**
+   * Puts the records whose keys are not in `acked` yet and adds to it each one a peer
+   * acknowledged, so a retry sends only what reached nobody. Resolves to the number of
+   * records no peer has acknowledged yet: 0 means published.
+   */
+  async put (publication: Publication, signal: AbortSignal, acked = new Set<string>()): Promise<number> {
+    const todo = publication.records.filter((r) => !acked.has(r.key))
+    const settled = await Promise.allSettled(todo.map(async ({ key, value }) => await this.components.transport.put(key, value, { signal })))
+    const acks = settled.map((s) => (s.status === 'fulfilled' ? s.value : 0))
+    todo.forEach((r, i) => { if (acks[i]! > 0) acked.add(r.key) })
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    const unacknowledged = publication.records.filter((r) => !acked.has(r.key)).length
+    this.components.logger.info('directory published', {
+      name: publication.directory.name, seq: publication.directory.seq, shards: publication.records.length, sent: todo.length, ...(acks.length > 0 && { acks: Math.min(...acks) }), unacknowledged
+    })
+    return unacknowledged
   }
 }
