@@ -170,7 +170,7 @@ export class ImiNode {
     await this.rosterSync.start()
     this.announcer = new DirectoryAnnouncer({
       libp2p, roster: () => this.roster.current, logger: this.log.child('directory-gossip'),
-      announced: (a) => { if (a.country !== config.country) void this.directory.refreshCountry(a.country) }
+      announced: (a) => { if (a.country !== config.country) void this.directory.refreshCountry(a.country, a) }
     }, config.federationId)
     this.announcer.start()
     this.directory.addEventListener('published', this.onDirectoryPublished)

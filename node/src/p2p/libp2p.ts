@@ -66,6 +66,10 @@ export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
       dht: kadDHT({
         protocol: protocolId(init.federationId, 'kad'),
         clientMode: false,
+        // A federation is a few dozen always-on members: three parallel paths find any
+        // record, where the defaults (10) have twenty peers answer every lookup.
+        alpha: 3,
+        disjointPaths: 3,
         ...dhtRecordRules(init.records),
         peerInfoMapper: init.singleHost ? passthroughMapper : removePrivateAddressesMapper
       }),
