@@ -39,10 +39,10 @@ import {
   JWE_ALG, JWE_COUNTRY_PARAM, JWE_ENC, JWE_TYPE_ALERT, JweDecryptError, JweFormatError,
   MAX_JWE_AAD_BYTES, MAX_JWE_CIPHERTEXT_BYTES, MAX_JWE_RECIPIENTS, NotARecipientError,
   decodeGeneralJwe, jweRecipientFor, type GeneralJwe
-} from '../../protocol/src/envelope/jwe-format.js'
+} from '@imi/protocol'
 import { nodeCrypto } from './crypto.js'
 
-export type { GeneralJwe } from '../../protocol/src/envelope/jwe-format.js'
+export type { GeneralJwe } from '@imi/protocol'
 
 /** One addressed member state: its country code and its roster key (Ed25519, 32 bytes). */
 export interface JweRecipientKey {

@@ -27,6 +27,11 @@ import { DirectoryService } from './services/directory/directory-service.js'
 import { verifyEvidence, type EvidenceReport } from './services/evidence-verifier.js'
 import { jsonLogger, type Logger } from './services/logger.js'
 import { Messaging } from './services/messaging/messaging.js'
+import { BroadcastGossip } from './p2p/broadcast-gossip.js'
+import { BroadcastSync } from './p2p/broadcast-sync.js'
+import { AlertService, type AlertSealer } from './services/alerts/alert-service.js'
+import { rosterSealer } from './services/alerts/roster-sealer.js'
+import { Broadcaster } from './services/broadcast/broadcaster.js'
 import { RequestDeadlines } from './services/requests/deadlines.js'
 import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
@@ -60,6 +65,11 @@ export class ImiNode {
   directory!: DirectoryService
   requests!: RequestService
   requestDeadlines!: RequestDeadlines
+  broadcaster!: Broadcaster
+  alerts!: AlertService
+  alertSealer!: AlertSealer
+  broadcastGossip?: BroadcastGossip
+  private broadcastSync?: BroadcastSync
   identity!: NodeIdentity
   libp2p?: ImiLibp2p
   private rosterSync?: RosterSync
@@ -149,6 +159,17 @@ export class ImiNode {
     this.requestDeadlines = new RequestDeadlines({
       clock: this.clock, log: this.requests.log, logger: this.log.child('request-deadlines'), store: this.store
     }, { country: config.country, bucket: Bucket.requestDeadlines, escalateAfterMs: config.requests.escalateAfterMs, reminderBeforeMs: config.requests.reminderBeforeMs })
+    this.broadcaster = new Broadcaster({
+      store: this.store, evidence: this.evidence, clock: this.clock, crypto: this.crypto, roster: () => this.roster.current,
+      signer: this.identity.signer, randomBytes: this.randomBytes, logger: this.log.child('broadcast')
+    }, { federationId: config.federationId, country: config.country })
+    this.alertSealer = rosterSealer({ roster: () => this.roster.current, identity: () => this.identity, clock: this.clock })
+    this.alerts = new AlertService({
+      store: this.store, clock: this.clock, broadcaster: this.broadcaster, messaging: this.messaging, authorities: this.authorities,
+      roster: () => this.roster.current, sealer: this.alertSealer, randomBytes: this.randomBytes, logger: this.log.child('alerts')
+    }, { federationId: config.federationId, country: config.country })
+    this.broadcastSync = new BroadcastSync(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-sync'))
+    await this.broadcastSync.start()
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
       refuse: (code, message) => encodeReply({ error: { code, message } })
@@ -173,6 +194,8 @@ export class ImiNode {
       announced: (a) => { if (a.country !== config.country) void this.directory.refreshCountry(a.country, a) }
     }, config.federationId)
     this.announcer.start()
+    this.broadcastGossip = new BroadcastGossip(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-gossip'))
+    this.broadcastGossip.start()
     this.directory.addEventListener('published', this.onDirectoryPublished)
     await this.learnMemberAddresses()
     await this.messaging.start()
@@ -250,6 +273,8 @@ export class ImiNode {
     this.directory?.stop()
     this.accounts.stop()
     this.announcer?.stop()
+    this.broadcastGossip?.stop()
+    this.broadcastSync?.stop()
     this.requestDeadlines?.stop()
     this.requests?.stop()
     this.messaging?.stop()

@@ -14,6 +14,7 @@ import { requireOperator } from './middleware/guards.js'
 import { requireRunning } from './middleware/require-running.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import type { ApiEnv } from './principal.js'
+import { alertRoutes } from './routes/alerts.js'
 import { authorityRoutes } from './routes/authorities.js'
 import { coordinatorRoutes } from './routes/coordinators.js'
 import { directoryRoutes } from './routes/directory.js'
@@ -65,7 +66,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), alertRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

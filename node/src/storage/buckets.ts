@@ -43,6 +43,16 @@ export const Bucket = {
   attachments: 'attachments',
   /** `<request id>/<sha256>/<index>` -> chunks of an attachment still arriving. */
   attachmentChunks: 'attachment-chunks',
+  /** `<created>:<envelope id>` -> a broadcast envelope (alert, notification) this node holds, its own or another's: served to peers that missed it. */
+  broadcasts: 'broadcasts',
+  /** Envelope id -> its key in Bucket.broadcasts: duplicates are recognised forever. */
+  broadcastIds: 'broadcast-ids',
+  /** `<alert id>/<envelope id>` -> one event of an alert. */
+  alertEvents: 'alert-events',
+  /** Alert id -> the alert as this node last computed it, with its local routing. */
+  alerts: 'alerts',
+  /** `<alert id>/<country>` -> the signed receipt of a receiving state. */
+  alertReceipts: 'alert-receipts',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

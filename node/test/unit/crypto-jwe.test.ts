@@ -4,7 +4,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { generalDecrypt, type GeneralJWE } from 'jose'
 import { fromBase64url, hasCode, toBase64url, utf8 } from '@imi/protocol'
-import { MAX_JWE_CIPHERTEXT_BYTES, decodeGeneralJwe, decodeJweProtectedHeader, type GeneralJwe } from '../../../protocol/src/envelope/jwe-format.js'
+import { MAX_JWE_CIPHERTEXT_BYTES, decodeGeneralJwe, decodeJweProtectedHeader, type GeneralJwe } from '@imi/protocol'
 import {
   decryptAsCountry, encryptForCountries, x25519PublicFromEd25519, x25519SecretFromEd25519, type JweRecipientKey
 } from '../../src/crypto-jwe.js'

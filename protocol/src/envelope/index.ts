@@ -6,3 +6,4 @@ export { verifyEnvelope, type BodyValidator, type VerifyContext } from './verify
 export { personalDataDigest, makeSidecar, checkSidecar } from './personal-data.js'
 export { encodeWire, decodeWire, decodeWireValue, encodeReply, decodeReply, MAX_WIRE_BYTES, type Reply } from './wire.js'
 export { decodeSidecar } from './decode.js'
+export * from './jwe-format.js'

@@ -4,6 +4,8 @@ import { RECEIPT_KIND, validateReceiptBody } from './receipt.js'
 import { REQUEST_EVENT_KIND } from '../workflows/request/types.js'
 import { validateRequestEventBody } from '../workflows/request/body.js'
 import { REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody } from '../workflows/request/attachment.js'
+import { ALERT_KIND, ALERT_RECEIPT_KIND } from '../workflows/alert/types.js'
+import { validateAlertEventBody, validateAlertReceiptBody } from '../workflows/alert/body.js'
 
 export { NOTE_KIND, MAX_NOTE_CHARS, validateNoteBody } from './note.js'
 export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type ReceiptBody } from './receipt.js'
@@ -12,7 +14,13 @@ export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type R
 export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
   [NOTE_KIND, validateNoteBody],
   [REQUEST_EVENT_KIND, validateRequestEventBody],
-  [REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody]
+  [REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody],
+  [ALERT_RECEIPT_KIND, validateAlertReceiptBody]
+])
+
+/** Kinds that go to every member over gossip and anti-entropy; later workflows add theirs. */
+export const BROADCAST_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
+  [ALERT_KIND, validateAlertEventBody]
 ])
 
 /** Kinds accepted as replies on the direct-message protocol. */

@@ -1,0 +1,158 @@
+/**
+ * Envelopes for every member state (alerts, notifications): signed by their origin,
+ * spread by gossip, and kept by every node that accepts them, so any peer can hand them
+ * to a node that was offline (anti-entropy). One validation pipeline for both ways in:
+ * the envelope's signature against the roster, schema, size, freshness (gossip only:
+ * late arrivals come by sync), then the owning workflow's say. Each kind has one handler.
+ */
+import {
+  BROADCAST_KINDS, DuplicateMessageError, ImiError, encodeWire, signEnvelope, verifyEnvelope,
+  type CryptoSuite, type Json, type Roster, type Signer, type VerifiedEnvelope, type WireEnvelope
+} from '@imi/protocol'
+import type { Clock } from '../../clock.js'
+import { Bucket, seqKey, type EvidenceLog, type Store, type WriteOp } from '../../storage/index.js'
+import type { Logger } from '../logger.js'
+
+/** On gossip, an envelope older than this is stale; the sync protocol carries older ones. */
+export const GOSSIP_MAX_AGE_MS = 24 * 3_600_000
+
+export interface BroadcastEntry {
+  readonly id: string
+  readonly kind: string
+  readonly from: string
+  readonly created: number
+  readonly wire: WireEnvelope
+}
+
+/** A workflow's part: refuse (throw) or return writes for the same batch; told after the commit. */
+export interface BroadcastHandler {
+  apply(env: VerifiedEnvelope, source: 'local' | 'gossip' | 'sync'): Promise<WriteOp[]>
+  applied?(env: VerifiedEnvelope, source: 'local' | 'gossip' | 'sync'): void
+}
+
+export interface BroadcasterComponents {
+  readonly store: Store
+  readonly evidence: EvidenceLog
+  readonly clock: Clock
+  readonly crypto: CryptoSuite
+  readonly roster: () => Roster
+  readonly signer: Signer
+  readonly randomBytes: (n: number) => Uint8Array
+  readonly logger: Logger
+}
+
+export interface BroadcasterInit {
+  readonly federationId: string
+  readonly country: string
+}
+
+export interface BroadcastDraft {
+  readonly kind: string
+  readonly body: Json
+  /** ['*'] or the addressed states: relays forward either way. */
+  readonly to: readonly string[]
+  readonly fromAuthority?: string
+  readonly personalData?: Json
+}
+
+export class Broadcaster extends EventTarget {
+  private readonly handlers = new Map<string, BroadcastHandler>()
+  private readonly inflight = new Map<string, Promise<'accepted' | 'duplicate'>>()
+  /** Set by the node once gossip runs; without it, envelopes spread by sync alone. */
+  gossip: ((bytes: Uint8Array) => Promise<void>) | undefined
+  readonly rejected = new Map<string, number>()
+
+  constructor (private readonly components: BroadcasterComponents, private readonly init: BroadcasterInit) { super() }
+
+  handle (kind: string, handler: BroadcastHandler): void {
+    if (!BROADCAST_KINDS.has(kind)) throw new Error(`${kind} is not a broadcast kind`)
+    this.handlers.set(kind, handler)
+  }
+
+  /** Signs, stores (through the kind's handler, so a refused event changes nothing), then gossips. */
+  async publish (draft: BroadcastDraft): Promise<VerifiedEnvelope> {
+    const env = signEnvelope({
+      kind: draft.kind, from: this.init.country, to: draft.to, body: draft.body,
+      ...(draft.fromAuthority !== undefined && { fromAuthority: draft.fromAuthority }),
+      ...(draft.personalData !== undefined && { personalData: draft.personalData })
+    }, { federationId: this.init.federationId, signer: this.components.signer, crypto: this.components.crypto, now: this.components.clock.now(), randomBytes: this.components.randomBytes })
+    const verified = this.verify(env.wire, 'local')
+    await this.store(verified, 'local')
+    const bytes = encodeWire(env.wire)
+    // A failed publish is no loss: every peer pulls what it missed when it next connects.
+    this.gossip?.(bytes).catch((err: Error) => { this.components.logger.debug('broadcast not gossiped', { id: env.hdr.id, error: err.message }) })
+    return verified
+  }
+
+  /** The one pipeline: signature against the roster, schema, size; freshness only for gossip. */
+  verify (wire: WireEnvelope, source: 'local' | 'gossip' | 'sync'): VerifiedEnvelope {
+    return verifyEnvelope(wire.jws, {
+      federationId: this.init.federationId, keys: this.components.roster(), crypto: this.components.crypto, now: this.components.clock.now(),
+      bodies: BROADCAST_KINDS, ...(source !== 'gossip' && { maxAgeMs: Number.MAX_SAFE_INTEGER }), ...(source === 'gossip' && { maxAgeMs: GOSSIP_MAX_AGE_MS })
+    }, wire.pd)
+  }
+
+  /** Accepts an envelope from a peer: 'duplicate' when already held; throws ImiError to refuse. */
+  async accept (wire: WireEnvelope, source: 'gossip' | 'sync'): Promise<'accepted' | 'duplicate'> {
+    let env: VerifiedEnvelope
+    try {
+      env = this.verify(wire, source)
+      if (env.hdr.from === this.init.country && source === 'gossip') return 'duplicate'
+    } catch (err) {
+      if (err instanceof ImiError) this.noteRejected(err.code)
+      throw err
+    }
+    const running = this.inflight.get(env.hdr.id)
+    if (running !== undefined) {
+      await running
+      return 'duplicate'
+    }
+    const work = this.store(env, source)
+    this.inflight.set(env.hdr.id, work)
+    try {
+      return await work
+    } finally {
+      this.inflight.delete(env.hdr.id)
+    }
+  }
+
+  /** Counts a refusal by code: what peers tried, for metrics and tests. */
+  noteRejected (code: string): void { this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1) }
+
+  async has (id: string): Promise<boolean> {
+    return await this.components.store.get(Bucket.broadcastIds, id) !== undefined
+  }
+
+  /** Envelopes created at or after `since`, oldest first: what a peer that was away asks for. */
+  async since (since: number, limit: number): Promise<BroadcastEntry[]> {
+    const out: BroadcastEntry[] = []
+    for await (const [, e] of this.components.store.entries<BroadcastEntry>(Bucket.broadcasts, { gte: seqKey(Math.max(0, since)), limit })) out.push(e)
+    return out
+  }
+
+  /** The newest creation time held: where the next pull may start (minus a margin for late arrivals). */
+  async newest (): Promise<number> {
+    for await (const [, e] of this.components.store.entries<BroadcastEntry>(Bucket.broadcasts, { reverse: true, limit: 1 })) return e.created
+    return 0
+  }
+
+  private async store (env: VerifiedEnvelope, source: 'local' | 'gossip' | 'sync'): Promise<'accepted' | 'duplicate'> {
+    if (await this.has(env.hdr.id)) {
+      if (source === 'local') throw new DuplicateMessageError(`envelope ${env.hdr.id} exists`)
+      return 'duplicate'
+    }
+    const handler = this.handlers.get(env.hdr.kind)
+    if (handler === undefined) throw new ImiError('ERR_UNKNOWN_KIND', `no workflow takes ${env.hdr.kind} here`)
+    const writes = await handler.apply(env, source)
+    const key = `${seqKey(env.hdr.created)}:${env.hdr.id}`
+    const entry: BroadcastEntry = { id: env.hdr.id, kind: env.hdr.kind, from: env.hdr.from, created: env.hdr.created, wire: { jws: env.jws, ...(env.pd !== undefined && { pd: env.pd }) } }
+    await this.components.store.commit([
+      { type: 'put', bucket: Bucket.broadcasts, key, value: entry },
+      { type: 'put', bucket: Bucket.broadcastIds, key: env.hdr.id, value: key },
+      ...writes
+    ], this.components.evidence.append([{ type: source === 'local' ? 'sent' : 'received', ref: env.hdr.id, jws: env.jws }]))
+    handler.applied?.(env, source)
+    this.dispatchEvent(new CustomEvent('accepted', { detail: { id: env.hdr.id, kind: env.hdr.kind, from: env.hdr.from, source } }))
+    return 'accepted'
+  }
+}
