@@ -33,6 +33,7 @@ import { AlertService, type AlertSealer } from './services/alerts/alert-service.
 import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
 import { RequestDeadlines } from './services/requests/deadlines.js'
+import { RequestDrafts } from './services/requests/drafts.js'
 import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
 import { readRosterChainFile } from './setting-file.js'
@@ -65,6 +66,7 @@ export class ImiNode {
   directory!: DirectoryService
   requests!: RequestService
   requestDeadlines!: RequestDeadlines
+  requestDrafts!: RequestDrafts
   broadcaster!: Broadcaster
   alerts!: AlertService
   alertSealer!: AlertSealer
@@ -156,6 +158,7 @@ export class ImiNode {
     this.requests = new RequestService({
       store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes
     }, { country: config.country })
+    this.requestDrafts = new RequestDrafts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests })
     this.requestDeadlines = new RequestDeadlines({
       clock: this.clock, log: this.requests.log, logger: this.log.child('request-deadlines'), store: this.store
     }, { country: config.country, bucket: Bucket.requestDeadlines, escalateAfterMs: config.requests.escalateAfterMs, reminderBeforeMs: config.requests.reminderBeforeMs })

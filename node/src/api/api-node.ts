@@ -10,6 +10,7 @@ import type { EvidenceReport } from '../services/evidence-verifier.js'
 import type { DirectoryApi } from './routes/directory.js'
 import type { RequestsApi } from './routes/requests.js'
 import type { AlertsApi } from './routes/alerts.js'
+import type { RequestDrafts } from '../services/requests/drafts.js'
 import type { RequestDeadlines } from '../services/requests/deadlines.js'
 import type { Messaging } from '../services/messaging/messaging.js'
 import type { RosterService } from '../services/roster-service.js'
@@ -22,6 +23,7 @@ export interface ApiNode {
   readonly directory: DirectoryApi
   readonly requests: RequestsApi
   readonly alerts: AlertsApi
+  readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>
   readonly requestDeadlines: Pick<RequestDeadlines, 'assess' | 'country' | 'now'>
   /** This state's authorities and registers, as its coordinator manages them. */
   readonly authorities: Pick<AuthorityRegistry, 'list' | 'get' | 'update' | 'act' | 'importAuthorities' | 'listRegisters' | 'getRegister' | 'putRegisters' | 'removeRegister'>

@@ -24,6 +24,7 @@ import { joinRequestRoutes } from './routes/join-requests.js'
 import { messageRoutes } from './routes/messages.js'
 import { outboxRoutes } from './routes/outbox.js'
 import { registerRoutes } from './routes/registers.js'
+import { requestDraftRoutes } from './routes/request-drafts.js'
 import { requestIndicatorRoutes } from './routes/request-indicators.js'
 import { MAX_UPLOAD_BYTES, isUpload, requestRoutes } from './routes/requests.js'
 import { rosterRoutes } from './routes/roster.js'
@@ -66,7 +67,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node), alertRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

@@ -53,6 +53,12 @@ export const Bucket = {
   alerts: 'alerts',
   /** `<alert id>/<country>` -> the signed receipt of a receiving state. */
   alertReceipts: 'alert-receipts',
+  /** `<authority>/<draft id>` -> a request an official is still writing: on this node only, never sent. */
+  requestDrafts: 'request-drafts',
+  /** `<notification id>/<envelope id>` -> one event of a notification (creation, modification, withdrawal, comment). */
+  notificationEvents: 'notification-events',
+  /** Notification id -> the notification as this node last computed it from its events (a cache: the events decide). */
+  notifications: 'notifications',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

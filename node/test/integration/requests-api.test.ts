@@ -114,6 +114,24 @@ describe('information requests over the HTTP API of two nodes', function () {
     expect((await jana.call('POST', `/requests/${id}/close`, { rating: { timeliness: 9, effort: 1 } })).status).to.equal(400)
   })
 
+  it('saves a draft, completes it later and sends it; only its authority sees it', async () => {
+    const jana = client(cz)
+    await jana.login('jana.dvorakova')
+    const draft = await jana.call('POST', '/request-drafts', { area: 'services', to: { country: 'PL', authority: 'pl-krakow' }, subject: { name: 'Jan Kowalski' } })
+    expect(draft.status, JSON.stringify(draft.json)).to.equal(201)
+    const early = await jana.call('POST', `/request-drafts/${draft.json.id as string}/send`)
+    expect(early.status).to.equal(400)
+    await jana.call('PUT', `/request-drafts/${draft.json.id as string}`, { ...draft.json.content, questions: ['services.registered'], neededBy: inDays(9) })
+    expect((await jana.call('GET', '/request-drafts')).json.drafts).to.have.length(1)
+    const nimic = client(cz)
+    await nimic.login('nimic.cz')
+    expect((await nimic.call('GET', '/request-drafts')).status).to.equal(400) // a coordinator has no authority, so no drafts
+    const sent = await jana.call('POST', `/request-drafts/${draft.json.id as string}/send`)
+    expect(sent.status, JSON.stringify(sent.json)).to.equal(201)
+    expect(sent.json.request.questions).to.deep.equal(['services.registered'])
+    expect((await jana.call('GET', '/request-drafts')).json.drafts).to.deep.equal([])
+  })
+
   it('shows the coordinator the country\'s indicators and deadlines, and an official only their own', async () => {
     const nimic = client(pl)
     await nimic.login('nimic.pl')
