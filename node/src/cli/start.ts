@@ -6,6 +6,9 @@
 import { serveNodeApi, type ApiServer } from '../api/index.js'
 import { loadConfig, type NodeConfig } from '../config.js'
 import { createNode, type ImiNode } from '../node.js'
+import { systemClock } from '../clock.js'
+import { nodeMetrics } from '../metrics/node-metrics.js'
+import { serveMetrics, type MetricsServer } from '../metrics/serve-metrics.js'
 import { jsonLogger } from '../services/logger.js'
 import { CommandFailure } from './errors.js'
 import { isLocked } from './local-files.js'
@@ -19,7 +22,9 @@ function explain (err: unknown, config: NodeConfig): unknown {
   return err
 }
 
-async function run (configFile: string): Promise<{ node: ImiNode, api: ApiServer }> {
+interface Running { node: ImiNode, api: ApiServer, metrics?: MetricsServer }
+
+async function run (configFile: string): Promise<Running> {
   const config = await loadConfig(configFile)
   const logger = jsonLogger({ level: config.log.level, base: { node: config.country } })
   const node = await createNode(config, { logger })
@@ -29,7 +34,14 @@ async function run (configFile: string): Promise<{ node: ImiNode, api: ApiServer
     throw explain(err, config)
   }
   try {
-    return { node, api: await serveNodeApi(node, config, { logger: logger.child('api') }) }
+    const api = await serveNodeApi(node, config, { logger: logger.child('api') })
+    if (!config.metrics.enabled) return { node, api }
+    try {
+      return { node, api, metrics: await serveMetrics(nodeMetrics(node, () => systemClock.now()), config.metrics) }
+    } catch (err) {
+      await api.close()
+      throw err
+    }
   } catch (err) {
     await node.stop()
     throw err
@@ -37,9 +49,9 @@ async function run (configFile: string): Promise<{ node: ImiNode, api: ApiServer
 }
 
 /** Stops the API first, so no request reaches a node that is going away; then exits. */
-function shutdown ({ node, api }: { node: ImiNode, api: ApiServer }): void {
+function shutdown ({ node, api, metrics }: Running): void {
   setTimeout(() => { console.error(`error: the node did not stop within ${STOP_TIMEOUT_MS / 1000} s`); process.exit(1) }, STOP_TIMEOUT_MS).unref()
-  void api.close().then(async () => { await node.stop() }).then(
+  void Promise.all([api.close(), metrics?.close()]).then(async () => { await node.stop() }).then(
     () => { process.exit(0) },
     (err: unknown) => { console.error(`error: stopping the node failed: ${(err as Error).message}`); process.exit(1) }
   )
@@ -47,7 +59,7 @@ function shutdown ({ node, api }: { node: ImiNode, api: ApiServer }): void {
 
 /** Starts the node; resolves once it runs, and exits the process when told to stop. */
 export async function startCommand (configFile: string, print: (line: string) => void): Promise<void> {
-  let running: { node: ImiNode, api: ApiServer } | undefined = undefined
+  let running: Running | undefined = undefined
   let stopping = false
   // Installed before starting: a signal during start-up stops the node once it is up.
   const stop = (signal: NodeJS.Signals): void => {
@@ -66,5 +78,6 @@ export async function startCommand (configFile: string, print: (line: string) =>
   print(`${s.country} node ${s.peerId} of federation ${s.federationId}, roster version ${s.rosterVersion} (${s.members} members)`)
   for (const a of s.listen) print(`p2p ${a}`)
   print(`api ${running.api.url}/api/v1`)
+  if (running.metrics !== undefined) print(`metrics ${running.metrics.url}`)
   if (stopping) shutdown(running)
 }

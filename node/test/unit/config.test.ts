@@ -37,6 +37,7 @@ describe('node configuration', () => {
       delivery: { retryInitialMs: DEFAULTS.retryInitialMs, retryMaxMs: DEFAULTS.retryMaxMs },
       directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
       requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs },
+      metrics: { enabled: false, host: '127.0.0.1', port: 9464 },
       log: { level: 'info' }
     })
   })
