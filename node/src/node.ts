@@ -32,6 +32,7 @@ import { BroadcastSync } from './p2p/broadcast-sync.js'
 import { AlertService, type AlertSealer } from './services/alerts/alert-service.js'
 import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
+import { AuditTrail } from './services/audit/audit-trail.js'
 import { RequestDeadlines } from './services/requests/deadlines.js'
 import { RequestDrafts } from './services/requests/drafts.js'
 import { RequestService } from './services/requests/request-service.js'
@@ -62,6 +63,8 @@ export class ImiNode {
   readonly authorities: AuthorityRegistry
   /** Officials' accounts and sessions on this node. */
   readonly accounts: UserAccounts
+  /** Who read, exported, changed or deleted which personal data, when and why: hash-chained, ids only. */
+  readonly audit: AuditTrail
   messaging!: Messaging
   directory!: DirectoryService
   requests!: RequestService
@@ -92,6 +95,7 @@ export class ImiNode {
     this.evidence = new EvidenceLog({ store: this.store, crypto: this.crypto, now: () => this.clock.now() })
     this.roster = new RosterService({ store: this.store, crypto: this.crypto, evidence: this.evidence, logger: this.log.child('roster') }, { federationId: config.federationId })
     this.authorities = new AuthorityRegistry({ store: this.store, clock: this.clock })
+    this.audit = new AuditTrail({ store: this.store, clock: this.clock })
     this.accounts = new UserAccounts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, authorities: this.authorities, logger: this.log.child('accounts') })
   }
 
@@ -116,6 +120,7 @@ export class ImiNode {
   private async startServices (): Promise<void> {
     const { config } = this
     await this.evidence.load()
+    await this.audit.load()
     await this.authorities.load()
     await this.accounts.start()
     try {

@@ -10,6 +10,7 @@ import type { EvidenceReport } from '../services/evidence-verifier.js'
 import type { DirectoryApi } from './routes/directory.js'
 import type { RequestsApi } from './routes/requests.js'
 import type { AlertsApi } from './routes/alerts.js'
+import type { AuditTrail } from '../services/audit/audit-trail.js'
 import type { RequestDrafts } from '../services/requests/drafts.js'
 import type { RequestDeadlines } from '../services/requests/deadlines.js'
 import type { Messaging } from '../services/messaging/messaging.js'
@@ -23,6 +24,7 @@ export interface ApiNode {
   readonly directory: DirectoryApi
   readonly requests: RequestsApi
   readonly alerts: AlertsApi
+  readonly audit: Pick<AuditTrail, 'list' | 'verify'>
   readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>
   readonly requestDeadlines: Pick<RequestDeadlines, 'assess' | 'country' | 'now'>
   /** This state's authorities and registers, as its coordinator manages them. */

@@ -15,6 +15,7 @@ import { requireRunning } from './middleware/require-running.js'
 import { securityHeaders } from './middleware/security-headers.js'
 import type { ApiEnv } from './principal.js'
 import { alertRoutes } from './routes/alerts.js'
+import { auditRoutes } from './routes/audit.js'
 import { authorityRoutes } from './routes/authorities.js'
 import { coordinatorRoutes } from './routes/coordinators.js'
 import { directoryRoutes } from './routes/directory.js'
@@ -67,7 +68,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), auditRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

@@ -76,6 +76,10 @@ async function run (argv: string[]): Promise<string[] | undefined> {
       const config = await loadConfig(configFile(parse('verify-evidence', args, CONFIG_OPTION).values, cwd))
       return await (await import('./verify-evidence.js')).verifyEvidenceCommand(config)
     }
+    case 'verify-audit': {
+      const config = await loadConfig(configFile(parse('verify-audit', args, CONFIG_OPTION).values, cwd))
+      return await (await import('./verify-audit.js')).verifyAuditCommand(config)
+    }
     case 'roster': return await roster(args)
     default: throw new UsageError(`unknown command "${command}"`)
   }

@@ -12,6 +12,9 @@ export const USAGE = `usage: npm run imi -- <command> [options]
   verify-evidence [--config ./imi.json]
       check the evidence log's hash chain and every signature in it (through the
       running node, or from its files when it is stopped); exit 1 when broken
+  verify-audit [--config ./imi.json]
+      check the audit trail's hash chain (who processed which personal data), through the
+      running node or from its files when it is stopped; exit 1 when broken
   roster show-proposal <proposal.json> [--config ./imi.json]
       show what a roster proposal changes relative to this node's current roster
   roster cosign <proposal.json> [--config ./imi.json] [--out <file>]

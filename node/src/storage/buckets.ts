@@ -59,6 +59,12 @@ export const Bucket = {
   notificationEvents: 'notification-events',
   /** Notification id -> the notification as this node last computed it from its events (a cache: the events decide). */
   notifications: 'notifications',
+  /** Hash-chained audit trail of personal-data reads, exports, changes and deletions (ids only), plus `p/<procedure id>/<seq>` lookups. */
+  audit: 'audit',
+  /** `<kind>/<id>` -> a procedure's retention: when its personal data were blocked and deleted (issue 6). */
+  retention: 'retention',
+  /** `<request id>/<kind>` -> the counterpart node's signed statement that it deleted its copy (erasure, erasure-receipt). */
+  erasureReceipts: 'erasure-receipts',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const
