@@ -5,6 +5,7 @@
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
+import { gzipSync } from 'node:zlib'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { encodeReply, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
@@ -39,6 +40,7 @@ import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
 import { readRosterChainFile } from './setting-file.js'
 import { Bucket, EvidenceLog, Store } from './storage/index.js'
+import { rawEntries } from './storage/snapshot.js'
 
 export interface NodeOverrides {
   readonly clock?: Clock
@@ -315,6 +317,12 @@ export class ImiNode {
       evidenceEntries: this.evidence.length,
       listen: libp2p?.getMultiaddrs().map((a) => a.toString()) ?? []
     }
+  }
+
+  async snapshot (): Promise<Uint8Array> {
+    const entries: Array<[string, string]> = []
+    for await (const [k, v] of rawEntries(this.store)) entries.push([Buffer.from(k).toString('base64'), Buffer.from(v).toString('base64')])
+    return gzipSync(Buffer.from(JSON.stringify(entries)))
   }
 
   async verifyEvidence (): Promise<EvidenceReport> {

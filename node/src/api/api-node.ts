@@ -32,6 +32,8 @@ export interface ApiNode {
   readonly accounts: Pick<UserAccounts,
     'login' | 'logout' | 'authenticate' | 'setPassword' | 'requestToJoin' | 'registerAuthority' | 'createCoordinator' |
     'listUsers' | 'createUser' | 'getUser' | 'updateUser' | 'unlock'>
+  /** Every database entry from one snapshot, gzipped: what a backup holds of the store. */
+  snapshot(): Promise<Uint8Array>
   status(): NodeStatus
   announceRoster(): Promise<void>
   verifyEvidence(): Promise<EvidenceReport>

@@ -17,6 +17,7 @@ import type { ApiEnv } from './principal.js'
 import { alertRoutes } from './routes/alerts.js'
 import { auditRoutes } from './routes/audit.js'
 import { authorityRoutes } from './routes/authorities.js'
+import { backupRoutes } from './routes/backup.js'
 import { coordinatorRoutes } from './routes/coordinators.js'
 import { directoryRoutes } from './routes/directory.js'
 import { evidenceRoutes } from './routes/evidence.js'
@@ -37,7 +38,7 @@ export const API_PREFIX = '/api/v1'
 /** A ceiling for every request; resources set tighter limits of their own. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 /** The node's own operations: the operator's token only, never an official's session. */
-const OPERATOR_PATHS = ['/status', '/messages', '/messages/*', '/outbox', '/roster', '/evidence/*']
+const OPERATOR_PATHS = ['/status', '/messages', '/messages/*', '/outbox', '/roster', '/evidence/*', '/backup/*']
 
 export interface ApiInit {
   /** The operator's bearer token (see token.ts). */
@@ -68,7 +69,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), auditRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), auditRoutes(node), backupRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

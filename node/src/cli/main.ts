@@ -16,6 +16,13 @@ const cwd = process.env.npm_lifecycle_event === 'imi' && process.env.INIT_CWD !=
 
 const print = (line: string): void => { console.log(line) }
 
+/** A passphrase comes from a file (0600), never from argv, where `ps` would show it. */
+async function readPassphrase (file: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises')
+  const text = await readFile(file, 'utf8').catch(() => { throw new InputError(`cannot read the passphrase file ${file}`) })
+  return text.replace(/\r?\n$/, '')
+}
+
 async function init (args: string[]): Promise<string[]> {
   const { values } = parse('init', args, {
     country: { type: 'string' }, dir: { type: 'string' }, federation: { type: 'string' }, 'p2p-port': { type: 'string' },
@@ -79,6 +86,17 @@ async function run (argv: string[]): Promise<string[] | undefined> {
     case 'verify-audit': {
       const config = await loadConfig(configFile(parse('verify-audit', args, CONFIG_OPTION).values, cwd))
       return await (await import('./verify-audit.js')).verifyAuditCommand(config)
+    }
+    case 'backup': {
+      const { values } = parse('backup', args, { ...CONFIG_OPTION, out: { type: 'string' }, 'passphrase-file': { type: 'string' } })
+      const file = configFile(values, cwd)
+      const passphrase = await readPassphrase(resolve(cwd, required(values, 'passphrase-file')))
+      return await (await import('./backup.js')).backupCommand(await loadConfig(file), file, resolve(cwd, required(values, 'out')), passphrase)
+    }
+    case 'restore': {
+      const { values } = parse('restore', args, { backup: { type: 'string' }, dir: { type: 'string' }, 'passphrase-file': { type: 'string' } })
+      const passphrase = await readPassphrase(resolve(cwd, required(values, 'passphrase-file')))
+      return await (await import('./backup.js')).restoreCommand(resolve(cwd, required(values, 'backup')), resolve(cwd, required(values, 'dir')), passphrase)
     }
     case 'roster': return await roster(args)
     default: throw new UsageError(`unknown command "${command}"`)

@@ -15,6 +15,11 @@ export const USAGE = `usage: npm run imi -- <command> [options]
   verify-audit [--config ./imi.json]
       check the audit trail's hash chain (who processed which personal data), through the
       running node or from its files when it is stopped; exit 1 when broken
+  backup --out <file> --passphrase-file <file> [--config ./imi.json]
+      write an encrypted backup of the node: its database (a consistent snapshot, taken
+      through the running node or from its files), configuration, key, token and roster
+  restore --backup <file> --passphrase-file <file> --dir <new folder>
+      rebuild a node from a backup in an empty folder: same identity, same data
   roster show-proposal <proposal.json> [--config ./imi.json]
       show what a roster proposal changes relative to this node's current roster
   roster cosign <proposal.json> [--config ./imi.json] [--out <file>]

@@ -1,0 +1,119 @@
+/**
+ * Backup and restore as an operator does them, with real processes and files: an online
+ * backup of a running node (its data keeps changing), a restore into a fresh folder, and
+ * the restored node starting with the same identity and data. A wrong passphrase or an
+ * altered archive opens nothing.
+ */
+import { expect } from 'chai'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { memberFromDescriptor } from '@imi/bootstrap'
+import { cosignRoster, proposeRoster } from '@imi/protocol'
+import { freePort } from '../fixtures/federation.js'
+import { loadIdentity, nodeCrypto } from '../../src/index.js'
+
+const ROOT = join(import.meta.dirname, '..', '..', '..')
+const MAIN = ['--import', 'tsx', 'node/src/cli/main.ts']
+const PASSPHRASE = 'a long backup passphrase'
+
+async function imi (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  const proc = spawn(process.execPath, [...MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
+  return { code, stdout, stderr }
+}
+
+/** Starts `imi start` and resolves with the process and the API URL once it listens. */
+async function start (configFile: string): Promise<{ proc: ChildProcess, api: string }> {
+  const proc = spawn(process.execPath, [...MAIN, 'start', '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString() })
+  const api = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).on('line', (line) => { if (line.startsWith('api ')) resolve(line.slice(4)) })
+    proc.once('exit', (code) => { reject(new Error(`start exited ${code}: ${stderr}`)) })
+  })
+  return { proc, api }
+}
+
+async function stop (proc: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => proc.once('exit', resolve))
+  proc.kill('SIGTERM')
+  await exited
+}
+
+describe('backup and restore', function () {
+  this.timeout(120_000)
+  let tmp: string
+  let dir: string
+  let token: string
+
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'imi-backup-'))
+    dir = join(tmp, 'cz')
+    const r = await imi('init', '--country', 'CZ', '--dir', dir, '--listen-host', '127.0.0.1', '--p2p-port', String(await freePort()), '--api-port', String(await freePort()))
+    expect(r.code, r.stderr).to.equal(0)
+    const member = memberFromDescriptor(JSON.parse(await readFile(join(dir, 'member.json'), 'utf8')), nodeCrypto)
+    const identity = await loadIdentity(join(dir, 'node.key'))
+    await writeFile(join(dir, 'roster.json'), JSON.stringify(cosignRoster(proposeRoster({ fed: 'imi', version: 1, created: Date.now(), members: [member], bootstraps: [] }), identity.signer)))
+    await writeFile(join(tmp, 'passphrase'), `${PASSPHRASE}\n`, { mode: 0o600 })
+    token = (await readFile(join(dir, 'api-token'), 'utf8')).trim()
+  })
+  after(async () => { await rm(tmp, { recursive: true, force: true }) })
+
+  it('backs up a running node and restores it elsewhere with the same identity and data', async () => {
+    const node = await start(join(dir, 'imi.json'))
+    const call = async (api: string, method: string, path: string, body?: unknown) => await fetch(`${api}${path}`, {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body !== undefined && { body: JSON.stringify(body) })
+    })
+    let backup: { code: number | null, stdout: string, stderr: string }
+    let peerId: string
+    try {
+      expect((await call(node.api, 'POST', '/coordinators', { username: 'nimic.cz', displayName: 'Coordinator', password: 'correct horse battery' })).status).to.equal(201)
+      peerId = (await (await call(node.api, 'GET', '/status')).json() as { peerId: string }).peerId
+      backup = await imi('backup', '--config', join(dir, 'imi.json'), '--out', join(tmp, 'cz.imib'), '--passphrase-file', join(tmp, 'passphrase'))
+      // The node went on working while the backup ran.
+      expect((await call(node.api, 'GET', '/status')).status).to.equal(200)
+    } finally {
+      await stop(node.proc)
+    }
+    expect(backup.code, backup.stderr).to.equal(0)
+    expect(backup.stdout).to.match(/backup of CZ written to .*cz\.imib: \d+ database entries, 4 files/)
+    expect((await stat(join(tmp, 'cz.imib'))).mode & 0o777).to.equal(0o600)
+    const raw = await readFile(join(tmp, 'cz.imib'))
+    expect(raw.includes(Buffer.from('nimic.cz'))).to.equal(false) // encrypted, not merely compressed
+
+    const restored = join(tmp, 'restored')
+    const r = await imi('restore', '--backup', join(tmp, 'cz.imib'), '--dir', restored, '--passphrase-file', join(tmp, 'passphrase'))
+    expect(r.code, r.stderr).to.equal(0)
+    expect((await stat(join(restored, 'node.key'))).mode & 0o777).to.equal(0o600)
+    // The restored node needs the original's ports free: the original is stopped.
+    const again = await start(join(restored, 'imi.json'))
+    try {
+      const status = await (await call(again.api, 'GET', '/status')).json() as { peerId: string, country: string }
+      expect(status).to.include({ peerId: peerId!, country: 'CZ' })
+      const login = await fetch(`${again.api}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nimic.cz', password: 'correct horse battery', bearer: true }) })
+      expect(login.status).to.equal(201)
+      expect((await imi('verify-evidence', '--config', join(restored, 'imi.json'))).code).to.equal(0)
+    } finally {
+      await stop(again.proc)
+    }
+  })
+
+  it('opens nothing with a wrong passphrase or an altered archive, and restores into an empty folder only', async () => {
+    await writeFile(join(tmp, 'wrong'), 'not the passphrase at all')
+    const wrong = await imi('restore', '--backup', join(tmp, 'cz.imib'), '--dir', join(tmp, 'w'), '--passphrase-file', join(tmp, 'wrong'))
+    expect(wrong.code).to.equal(2)
+    expect(wrong.stderr).to.include('wrong passphrase, or the file was altered')
+    const bytes = await readFile(join(tmp, 'cz.imib'))
+    bytes[bytes.length - 40]! ^= 1
+    await writeFile(join(tmp, 'altered.imib'), bytes)
+    expect((await imi('restore', '--backup', join(tmp, 'altered.imib'), '--dir', join(tmp, 'a'), '--passphrase-file', join(tmp, 'passphrase'))).code).to.equal(2)
+    expect((await imi('restore', '--backup', join(tmp, 'cz.imib'), '--dir', dir, '--passphrase-file', join(tmp, 'passphrase'))).code).to.equal(1)
+  })
+})
