@@ -6,6 +6,8 @@ import { validateRequestEventBody } from '../workflows/request/body.js'
 import { REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody } from '../workflows/request/attachment.js'
 import { ALERT_KIND, ALERT_RECEIPT_KIND } from '../workflows/alert/types.js'
 import { validateAlertEventBody, validateAlertReceiptBody } from '../workflows/alert/body.js'
+import { NOTIFICATION_KIND } from '../workflows/notification/types.js'
+import { validateNotificationEventBody } from '../workflows/notification/body.js'
 
 export { NOTE_KIND, MAX_NOTE_CHARS, validateNoteBody } from './note.js'
 export { RECEIPT_KIND, checkReceipt, receiptBodyFor, validateReceiptBody, type ReceiptBody } from './receipt.js'
@@ -20,7 +22,8 @@ export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map(
 
 /** Kinds that go to every member over gossip and anti-entropy; later workflows add theirs. */
 export const BROADCAST_KINDS: ReadonlyMap<string, BodyValidator> = new Map([
-  [ALERT_KIND, validateAlertEventBody]
+  [ALERT_KIND, validateAlertEventBody],
+  [NOTIFICATION_KIND, validateNotificationEventBody]
 ])
 
 /** Kinds accepted as replies on the direct-message protocol. */
