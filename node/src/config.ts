@@ -30,6 +30,8 @@ export interface NodeConfig {
   readonly directory: { readonly refreshMs: number, readonly republishMs: number }
   /** Information requests: when the responder is reminded, and when a quiet request goes to the coordinator. */
   readonly requests: { readonly reminderBeforeMs: number, readonly escalateAfterMs: number }
+  /** Services Directive notifications close on their own this long after creation. */
+  readonly notifications: { readonly closeAfterMs: number }
   /** Prometheus metrics on a loopback port of their own; off unless enabled. */
   readonly metrics: { readonly enabled: boolean, readonly host: string, readonly port: number }
   readonly log: { readonly level: LogLevel }
@@ -54,6 +56,8 @@ export const DEFAULTS = {
   requestReminderBeforeMs: 2 * 86_400_000,
   // "Unjustifiably inactive for more than 2 months" in IMI's own rules.
   requestEscalateAfterMs: 60 * 86_400_000,
+  // Services Directive notifications: comments are invited for three months.
+  notificationCloseAfterMs: 90 * 86_400_000,
   metricsHost: '127.0.0.1',
   metricsPort: 9464
 } as const
@@ -106,7 +110,7 @@ function addrs (v: unknown, setting: string, fallback: readonly string[], needPe
 export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('config', 'must be a JSON object')
   const r = raw as Raw
-  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'metrics', 'log']
+  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'notifications', 'metrics', 'log']
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
   if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
@@ -122,6 +126,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const directory = section(r, 'directory', ['refreshMs', 'republishMs'])
   const requests = section(r, 'requests', ['reminderBeforeMs', 'escalateAfterMs'])
   const metrics = section(r, 'metrics', ['enabled', 'host', 'port'])
+  const notifications = section(r, 'notifications', ['closeAfterMs'])
   const metricsHost = str(metrics.host, 'metrics.host', DEFAULTS.metricsHost)
   if (!/^(127\.\d+\.\d+\.\d+|::1)$/.test(metricsHost)) throw new ConfigError('metrics.host', 'must be a loopback address (127.0.0.1 or ::1): metrics are for this machine\'s monitoring only')
   const log = section(r, 'log', ['level'])
@@ -153,6 +158,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
       refreshMs: int(directory.refreshMs, 'directory.refreshMs', DEFAULTS.directoryRefreshMs, 100, 86_400_000),
       republishMs: int(directory.republishMs, 'directory.republishMs', DEFAULTS.directoryRepublishMs, 1000, 12 * 3_600_000)
     },
+    notifications: { closeAfterMs: int(notifications.closeAfterMs, 'notifications.closeAfterMs', DEFAULTS.notificationCloseAfterMs, 1000, 366 * 86_400_000) },
     metrics: { enabled: bool(metrics.enabled, 'metrics.enabled', false), host: metricsHost, port: int(metrics.port, 'metrics.port', DEFAULTS.metricsPort, 0, 65535) },
     requests: {
       reminderBeforeMs: int(requests.reminderBeforeMs, 'requests.reminderBeforeMs', DEFAULTS.requestReminderBeforeMs, 0, 60 * 86_400_000),

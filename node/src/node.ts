@@ -31,6 +31,7 @@ import { Messaging } from './services/messaging/messaging.js'
 import { BroadcastGossip } from './p2p/broadcast-gossip.js'
 import { BroadcastSync } from './p2p/broadcast-sync.js'
 import { AlertService, type AlertSealer } from './services/alerts/alert-service.js'
+import { NotificationService } from './services/notifications/notification-service.js'
 import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
 import { AuditTrail } from './services/audit/audit-trail.js'
@@ -74,6 +75,7 @@ export class ImiNode {
   requestDrafts!: RequestDrafts
   broadcaster!: Broadcaster
   alerts!: AlertService
+  notifications!: NotificationService
   alertSealer!: AlertSealer
   broadcastGossip?: BroadcastGossip
   private broadcastSync?: BroadcastSync
@@ -178,6 +180,10 @@ export class ImiNode {
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, messaging: this.messaging, authorities: this.authorities,
       roster: () => this.roster.current, sealer: this.alertSealer, randomBytes: this.randomBytes, logger: this.log.child('alerts')
     }, { federationId: config.federationId, country: config.country })
+    this.notifications = new NotificationService({
+      store: this.store, clock: this.clock, broadcaster: this.broadcaster, authorities: this.authorities,
+      randomBytes: this.randomBytes, logger: this.log.child('notifications')
+    }, { federationId: config.federationId, country: config.country, closeAfterMs: config.notifications.closeAfterMs })
     this.broadcastSync = new BroadcastSync(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-sync'))
     await this.broadcastSync.start()
     await handleDirectMessages(libp2p, config.federationId, {

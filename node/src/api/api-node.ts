@@ -10,6 +10,7 @@ import type { EvidenceReport } from '../services/evidence-verifier.js'
 import type { DirectoryApi } from './routes/directory.js'
 import type { RequestsApi } from './routes/requests.js'
 import type { AlertsApi } from './routes/alerts.js'
+import type { NotificationsApi } from './routes/notifications.js'
 import type { AuditTrail } from '../services/audit/audit-trail.js'
 import type { RequestDrafts } from '../services/requests/drafts.js'
 import type { RequestDeadlines } from '../services/requests/deadlines.js'
@@ -24,6 +25,7 @@ export interface ApiNode {
   readonly directory: DirectoryApi
   readonly requests: RequestsApi
   readonly alerts: AlertsApi
+  readonly notifications: NotificationsApi
   readonly audit: Pick<AuditTrail, 'list' | 'verify'>
   readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>
   readonly requestDeadlines: Pick<RequestDeadlines, 'assess' | 'country' | 'now'>

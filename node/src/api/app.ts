@@ -24,6 +24,7 @@ import { evidenceRoutes } from './routes/evidence.js'
 import { healthRoutes } from './routes/health.js'
 import { joinRequestRoutes } from './routes/join-requests.js'
 import { messageRoutes } from './routes/messages.js'
+import { notificationRoutes } from './routes/notifications.js'
 import { outboxRoutes } from './routes/outbox.js'
 import { registerRoutes } from './routes/registers.js'
 import { requestDraftRoutes } from './routes/request-drafts.js'
@@ -69,7 +70,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), auditRoutes(node), backupRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), notificationRoutes(node), auditRoutes(node), backupRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app

@@ -38,6 +38,7 @@ describe('node configuration', () => {
       directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
       requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs },
       metrics: { enabled: false, host: '127.0.0.1', port: 9464 },
+      notifications: { closeAfterMs: DEFAULTS.notificationCloseAfterMs },
       log: { level: 'info' }
     })
   })

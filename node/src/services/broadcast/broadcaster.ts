@@ -136,7 +136,20 @@ export class Broadcaster extends EventTarget {
     return 0
   }
 
+  /**
+   * One at a time: a handler judges an event against what is stored, so two events of
+   * the same alert (a withdrawal and a closure arriving together) must not both be judged
+   * against the state before either. Broadcasts are rare; one queue costs nothing.
+   */
   private async store (env: VerifiedEnvelope, source: 'local' | 'gossip' | 'sync'): Promise<'accepted' | 'duplicate'> {
+    const run = this.queue.then(async () => await this.storeNow(env, source))
+    this.queue = run.catch(() => {})
+    return await run
+  }
+
+  private queue: Promise<unknown> = Promise.resolve()
+
+  private async storeNow (env: VerifiedEnvelope, source: 'local' | 'gossip' | 'sync'): Promise<'accepted' | 'duplicate'> {
     if (await this.has(env.hdr.id)) {
       if (source === 'local') throw new DuplicateMessageError(`envelope ${env.hdr.id} exists`)
       return 'duplicate'
