@@ -18,7 +18,7 @@ import { DirectMessageClient } from './p2p/direct-message-client.js'
 import { handleDirectMessages } from './p2p/direct-message-handler.js'
 import { DirectoryAnnouncer } from './p2p/directory-announce.js'
 import { dhtDirectoryTransport } from './p2p/dht-directory.js'
-import { createImiLibp2p, type ImiLibp2p } from './p2p/libp2p.js'
+import { createImiLibp2p, type ImiLibp2p, type P2PInit } from './p2p/libp2p.js'
 import { NewestRecordDatastore } from './p2p/newest-record-datastore.js'
 import { RosterSync } from './p2p/roster-sync.js'
 import { UserAccounts } from './services/accounts/user-accounts.js'
@@ -53,6 +53,8 @@ export interface NodeOverrides {
   readonly roster?: readonly SignedRoster[]
   /** What this state publishes to the directory, instead of the node's own registry. */
   readonly directorySource?: LocalDirectorySource
+  /** More libp2p services on this node (benchmarks: a floodsub beside gossipsub). */
+  readonly p2pServices?: P2PInit['extraServices']
 }
 
 
@@ -151,7 +153,8 @@ export class ImiNode {
       datastore,
       singleHost: config.p2p.singleHost,
       admits: (peerId) => this.roster.current.admits(peerId),
-      records: () => ({ federationId: config.federationId, roster: this.roster.current, crypto: this.crypto, now: this.clock.now() })
+      records: () => ({ federationId: config.federationId, roster: this.roster.current, crypto: this.crypto, now: this.clock.now() }),
+      ...(this.overrides.p2pServices !== undefined && { extraServices: this.overrides.p2pServices })
     })
     this.libp2p = libp2p
     this.client = new DirectMessageClient(libp2p, config.federationId)

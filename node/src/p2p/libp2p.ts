@@ -3,7 +3,7 @@
  * Every protocol id carries the federation id, so a training federation's nodes and a
  * production federation's nodes cannot even complete a protocol negotiation.
  */
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type ServiceFactoryMap } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@libp2p/yamux'
@@ -31,6 +31,8 @@ export interface P2PInit {
   readonly admits: (peerId: string) => boolean
   /** What DHT records are judged against (roster, clock); without it every record is refused. */
   readonly records?: () => DirectoryValidationContext
+  /** More services beside the federation's, e.g. a benchmark's floodsub to compare gossip with. */
+  readonly extraServices?: ServiceFactoryMap
 }
 
 export type ImiLibp2p = Libp2p<{ dht: KadDHT, pubsub: ReturnType<ReturnType<typeof gossipsub>>, identify: unknown, ping: unknown }>
@@ -97,7 +99,8 @@ export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
           ...(init.singleHost && { IPColocationFactorWeight: 0 }),
           topics: Object.fromEntries(['broadcasts', 'roster', 'directory'].map((name) => [topicName(init.federationId, name), federationTopicScore]))
         }
-      })
+      }),
+      ...init.extraServices
     }
   }) as unknown as ImiLibp2p
 }
