@@ -67,3 +67,9 @@ export class InvalidStateError extends ImiError {
   override name = 'InvalidStateError'
   constructor (message: string) { super('ERR_INVALID_STATE', message) }
 }
+
+/** Too many requests from one peer, session or client address: slow down and retry. */
+export class RateLimitedError extends ImiError {
+  override name = 'RateLimitedError'
+  constructor (readonly retryAfterMs: number, message = 'too many requests: slow down') { super('ERR_RATE_LIMITED', message, 'ignore') }
+}

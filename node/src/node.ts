@@ -10,6 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { encodeReply, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
 import { systemClock, type Clock } from './clock.js'
+import { RATE_LIMITS, RateLimiter } from './rate-limit.js'
 import type { NodeConfig } from './config.js'
 import { nodeCrypto } from './crypto.js'
 import { ConfigError, NotRunningError } from './errors.js'
@@ -187,12 +188,13 @@ export class ImiNode {
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, authorities: this.authorities,
       randomBytes: this.randomBytes, logger: this.log.child('notifications')
     }, { federationId: config.federationId, country: config.country, closeAfterMs: config.notifications.closeAfterMs })
-    this.broadcastSync = new BroadcastSync(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-sync'))
+    // Network protection runs on real time, whatever clock the services are given.
+    this.broadcastSync = new BroadcastSync(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-sync'), new RateLimiter(RATE_LIMITS.pullsPerPeer, systemClock.now))
     await this.broadcastSync.start()
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
       refuse: (code, message) => encodeReply({ error: { code, message } })
-    }, this.log.child('dm'))
+    }, this.log.child('dm'), new RateLimiter(RATE_LIMITS.directMessagesPerPeer, systemClock.now))
     libp2p.addEventListener('peer:connect', (evt) => {
       this.messaging.peerConnected(evt.detail.toString())
       this.directory.peerConnected()

@@ -13,6 +13,9 @@ import { bodyLimitByRoute } from './middleware/body-limit.js'
 import { requireOperator } from './middleware/guards.js'
 import { requireRunning } from './middleware/require-running.js'
 import { securityHeaders } from './middleware/security-headers.js'
+import { limitPerClient, limitPerPrincipal } from './middleware/rate-limit.js'
+import { systemClock } from '../clock.js'
+import { RATE_LIMITS, RateLimiter } from '../rate-limit.js'
 import type { ApiEnv } from './principal.js'
 import { alertRoutes } from './routes/alerts.js'
 import { auditRoutes } from './routes/audit.js'
@@ -63,9 +66,11 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   // to a caller who is neither the operator nor logged in.
   app.route(API_PREFIX, healthRoutes(node))
   app.use(`${API_PREFIX}/*`, requireRunning(node))
+  // Log-ins and join requests take no credentials yet: one budget per client address.
+  app.on('POST', [`${API_PREFIX}/session`, `${API_PREFIX}/join-requests`], limitPerClient(new RateLimiter(RATE_LIMITS.loginsPerClient, systemClock.now)))
   app.route(API_PREFIX, loginRoutes(node, { trustProxy: init.trustProxy ?? false }))
   app.route(API_PREFIX, joinRequestRoutes(node))
-  app.use(`${API_PREFIX}/*`, authenticate({ operatorToken: init.token, accounts: node.accounts }))
+  app.use(`${API_PREFIX}/*`, authenticate({ operatorToken: init.token, accounts: node.accounts }), limitPerPrincipal(new RateLimiter(RATE_LIMITS.apiPerPrincipal, systemClock.now)))
   for (const path of OPERATOR_PATHS) app.use(`${API_PREFIX}${path}`, requireOperator())
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),

@@ -6,11 +6,12 @@
  * alert, withdrawal and notification it missed seconds after it reconnects.
  */
 import { lpStream } from '@libp2p/utils'
-import type { PeerId, Stream } from '@libp2p/interface'
+import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { ImiError, MAX_WIRE_BYTES, decodeWireValue, protocolId, type WireEnvelope } from '@imi/protocol'
 import type { Broadcaster } from '../services/broadcast/broadcaster.js'
 import type { Logger } from '../services/logger.js'
 import type { ImiLibp2p } from './libp2p.js'
+import type { RateLimiter } from '../rate-limit.js'
 
 const PAGE = 100
 const TIMEOUT_MS = 10_000
@@ -22,12 +23,19 @@ export class BroadcastSync {
   private readonly protocol: string
   private readonly pulling = new Map<string, Promise<number>>()
 
-  constructor (private readonly libp2p: ImiLibp2p, private readonly broadcaster: Broadcaster, federationId: string, private readonly log: Logger) {
+  /** `limiter`: serving a page reads the store, so a peer asking in a loop is cut off. */
+  constructor (private readonly libp2p: ImiLibp2p, private readonly broadcaster: Broadcaster, federationId: string, private readonly log: Logger, private readonly limiter?: RateLimiter) {
     this.protocol = protocolId(federationId, 'broadcast-sync')
   }
 
   async start (): Promise<void> {
-    await this.libp2p.handle(this.protocol, async (stream: Stream) => { await this.serve(stream) }, { maxInboundStreams: 4 })
+    await this.libp2p.handle(this.protocol, async (stream: Stream, connection: Connection) => {
+      if (this.limiter !== undefined && !this.limiter.take(connection.remotePeer.toString())) {
+        stream.abort(new Error('rate limited'))
+        return
+      }
+      await this.serve(stream)
+    }, { maxInboundStreams: 4 })
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
   }
 

@@ -7,6 +7,7 @@ import { lpStream } from '@libp2p/utils'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
 import { MAX_WIRE_BYTES, decodeWire, protocolId, ImiError, type WireEnvelope } from '@imi/protocol'
 import type { Logger } from '../services/logger.js'
+import type { RateLimiter } from '../rate-limit.js'
 
 export const DM_PROTOCOL_NAME = 'dm'
 /** Requests a receiver works on at once per stream; further frames wait to be read. */
@@ -21,16 +22,16 @@ export interface DirectMessageHandler {
   refuse(code: string, message: string): Uint8Array
 }
 
-export async function handleDirectMessages (libp2p: Libp2p, federationId: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+export async function handleDirectMessages (libp2p: Libp2p, federationId: string, handler: DirectMessageHandler, log: Logger, limiter?: RateLimiter): Promise<void> {
   await libp2p.handle(protocolId(federationId, DM_PROTOCOL_NAME), (stream: Stream, connection: Connection) => {
-    serve(stream, connection.remotePeer.toString(), handler, log).catch((err: unknown) => {
+    serve(stream, connection.remotePeer.toString(), handler, log, limiter).catch((err: unknown) => {
       log.debug('direct message stream ended', { peer: connection.remotePeer.toString(), error: (err as Error).name })
       stream.abort(err as Error)
     })
   }, { maxInboundStreams: 8, runOnLimitedConnection: false })
 }
 
-async function serve (stream: Stream, peer: string, handler: DirectMessageHandler, log: Logger): Promise<void> {
+async function serve (stream: Stream, peer: string, handler: DirectMessageHandler, log: Logger, limiter?: RateLimiter): Promise<void> {
   const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES })
   const out = new OrderedWriter(lp)
   for (;;) {
@@ -41,7 +42,8 @@ async function serve (stream: Stream, peer: string, handler: DirectMessageHandle
     } catch {
       break
     }
-    out.push(answer(frame, peer, handler))
+    // A flooding peer gets a refusal it can retry later; its frames are not even decoded.
+    out.push(limiter === undefined || limiter.take(peer) ? answer(frame, peer, handler) : Promise.resolve(handler.refuse('ERR_RATE_LIMITED', 'too many direct messages: retry later')))
     // Back-pressure: stop reading while the pipeline is full, resume as soon as it is not.
     while (out.pending >= SERVER_PIPELINE) await out.progress()
   }
