@@ -32,6 +32,19 @@ export interface NodeConfig {
   readonly requests: { readonly reminderBeforeMs: number, readonly escalateAfterMs: number }
   /** Services Directive notifications close on their own this long after creation. */
   readonly notifications: { readonly closeAfterMs: number }
+  /** E-mail to officials through the operator's SMTP server; off unless enabled. */
+  readonly mail: {
+    readonly enabled: boolean
+    readonly host: string
+    readonly port: number
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    readonly secure: boolean
+    readonly from: string
+    /** Where officials reach this node's web UI: links in e-mails start here. */
+    readonly publicUrl: string
+    readonly user?: string
+    readonly passwordFile?: string
+  }
   /** Prometheus metrics on a loopback port of their own; off unless enabled. */
   readonly metrics: { readonly enabled: boolean, readonly host: string, readonly port: number }
   readonly log: { readonly level: LogLevel }
@@ -110,7 +123,7 @@ function addrs (v: unknown, setting: string, fallback: readonly string[], needPe
 export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError('config', 'must be a JSON object')
   const r = raw as Raw
-  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'notifications', 'metrics', 'log']
+  const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'notifications', 'metrics', 'mail', 'log']
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
   if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
@@ -127,6 +140,11 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const requests = section(r, 'requests', ['reminderBeforeMs', 'escalateAfterMs'])
   const metrics = section(r, 'metrics', ['enabled', 'host', 'port'])
   const notifications = section(r, 'notifications', ['closeAfterMs'])
+  const mail = section(r, 'mail', ['enabled', 'host', 'port', 'secure', 'from', 'publicUrl', 'user', 'passwordFile'])
+  const mailFrom = str(mail.from, 'mail.from', 'imi@localhost')
+  if (!/^[^\s@<>]{1,64}@[^\s@<>]{1,190}$/.test(mailFrom)) throw new ConfigError('mail.from', 'must be an e-mail address such as imi@ministry.example')
+  const publicUrl = str(mail.publicUrl, 'mail.publicUrl', 'http://127.0.0.1:8080')
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) throw new ConfigError('mail.publicUrl', 'must be the http(s) URL where officials open this node\'s web UI')
   const metricsHost = str(metrics.host, 'metrics.host', DEFAULTS.metricsHost)
   if (!/^(127\.\d+\.\d+\.\d+|::1)$/.test(metricsHost)) throw new ConfigError('metrics.host', 'must be a loopback address (127.0.0.1 or ::1): metrics are for this machine\'s monitoring only')
   const log = section(r, 'log', ['level'])
@@ -159,6 +177,16 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
       republishMs: int(directory.republishMs, 'directory.republishMs', DEFAULTS.directoryRepublishMs, 1000, 12 * 3_600_000)
     },
     notifications: { closeAfterMs: int(notifications.closeAfterMs, 'notifications.closeAfterMs', DEFAULTS.notificationCloseAfterMs, 1000, 366 * 86_400_000) },
+    mail: {
+      enabled: bool(mail.enabled, 'mail.enabled', false),
+      host: str(mail.host, 'mail.host', '127.0.0.1'),
+      port: int(mail.port, 'mail.port', 25, 1, 65535),
+      secure: bool(mail.secure, 'mail.secure', false),
+      from: mailFrom,
+      publicUrl: publicUrl.replace(/\/$/, ''),
+      ...(mail.user !== undefined && { user: str(mail.user, 'mail.user', '') }),
+      ...(mail.passwordFile !== undefined && { passwordFile: path(mail.passwordFile, 'mail.passwordFile', '') })
+    },
     metrics: { enabled: bool(metrics.enabled, 'metrics.enabled', false), host: metricsHost, port: int(metrics.port, 'metrics.port', DEFAULTS.metricsPort, 0, 65535) },
     requests: {
       reminderBeforeMs: int(requests.reminderBeforeMs, 'requests.reminderBeforeMs', DEFAULTS.requestReminderBeforeMs, 0, 60 * 86_400_000),

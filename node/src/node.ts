@@ -33,6 +33,9 @@ import { BroadcastGossip } from './p2p/broadcast-gossip.js'
 import { BroadcastSync } from './p2p/broadcast-sync.js'
 import { AlertService, type AlertSealer } from './services/alerts/alert-service.js'
 import { NotificationService } from './services/notifications/notification-service.js'
+import { MailNotifier } from './services/mail/notifier.js'
+import { smtpMailer } from './services/mail/smtp-mailer.js'
+import type { AlertRecord } from './services/alerts/alert-service.js'
 import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
 import { AuditTrail } from './services/audit/audit-trail.js'
@@ -79,6 +82,7 @@ export class ImiNode {
   broadcaster!: Broadcaster
   alerts!: AlertService
   notifications!: NotificationService
+  private mailNotifier?: MailNotifier
   alertSealer!: AlertSealer
   broadcastGossip?: BroadcastGossip
   private broadcastSync?: BroadcastSync
@@ -222,6 +226,13 @@ export class ImiNode {
     await this.messaging.start()
     await this.requests.start()
     await this.requestDeadlines.start()
+    if (config.mail.enabled) {
+      this.mailNotifier = new MailNotifier({
+        mailer: await smtpMailer(config.mail), accounts: this.accounts, requests: this.requests, deadlines: this.requestDeadlines, alerts: this.alerts,
+        alertRecord: async (id) => await this.store.get<AlertRecord>(Bucket.alerts, id), logger: this.log.child('mail')
+      }, { country: config.country, publicUrl: config.mail.publicUrl })
+      this.mailNotifier.start()
+    }
     await this.directory.start()
     this.connectToMembers()
   }
@@ -294,6 +305,7 @@ export class ImiNode {
     this.directory?.stop()
     this.accounts.stop()
     this.announcer?.stop()
+    this.mailNotifier?.stop()
     this.broadcastGossip?.stop()
     this.broadcastSync?.stop()
     this.requestDeadlines?.stop()

@@ -32,7 +32,7 @@ export interface ApiNode {
   /** This state's authorities and registers, as its coordinator manages them. */
   readonly authorities: Pick<AuthorityRegistry, 'list' | 'get' | 'update' | 'act' | 'importAuthorities' | 'listRegisters' | 'getRegister' | 'putRegisters' | 'removeRegister'>
   readonly accounts: Pick<UserAccounts,
-    'login' | 'logout' | 'authenticate' | 'setPassword' | 'requestToJoin' | 'registerAuthority' | 'createCoordinator' |
+    'login' | 'logout' | 'authenticate' | 'setPassword' | 'updatePreferences' | 'requestToJoin' | 'registerAuthority' | 'createCoordinator' |
     'listUsers' | 'createUser' | 'getUser' | 'updateUser' | 'unlock'>
   /** Every database entry from one snapshot, gzipped: what a backup holds of the store. */
   snapshot(): Promise<Uint8Array>

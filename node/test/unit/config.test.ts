@@ -39,6 +39,7 @@ describe('node configuration', () => {
       requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs },
       metrics: { enabled: false, host: '127.0.0.1', port: 9464 },
       notifications: { closeAfterMs: DEFAULTS.notificationCloseAfterMs },
+      mail: { enabled: false, host: '127.0.0.1', port: 25, secure: false, from: 'imi@localhost', publicUrl: 'http://127.0.0.1:8080' },
       log: { level: 'info' }
     })
   })

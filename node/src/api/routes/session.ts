@@ -14,7 +14,7 @@ import { expectObject, expectString, onlyKeys, readJson } from '../input.js'
 import { principalOf, type ApiEnv } from '../principal.js'
 
 const MAX_LOGIN_BYTES = 4096
-export type SessionApi = Pick<UserAccounts, 'login' | 'logout' | 'setPassword'>
+export type SessionApi = Pick<UserAccounts, 'login' | 'logout' | 'setPassword' | 'updatePreferences'>
 
 function secure (c: Context, trustProxy: boolean): boolean {
   if (new URL(c.req.url).protocol === 'https:') return true
@@ -55,6 +55,22 @@ export function sessionRoutes (node: { readonly accounts: SessionApi }): Hono<Ap
       if (p.kind === 'user') await node.accounts.logout(p.auth.sessionId)
       deleteCookie(c, SESSION_COOKIE, { path: '/api' })
       return c.body(null, 204)
+    })
+    .put('/session/preferences', bodyLimit(4096), async (c) => {
+      const p = principalOf(c)
+      if (p.kind !== 'user') throw new InvalidRequestError('no session')
+      const o = expectObject(await readJson(c), 'request body')
+      onlyKeys(o, ['language', 'notify'], 'request body')
+      const notify = o.notify === undefined ? undefined : expectObject(o.notify, 'notify')
+      if (notify !== undefined) {
+        onlyKeys(notify, ['requests', 'deadlines', 'alerts'], 'notify')
+        for (const [k, v] of Object.entries(notify)) if (typeof v !== 'boolean') throw new InvalidRequestError(`notify.${k} must be true or false`)
+      }
+      const user = await node.accounts.updatePreferences(p.auth.actor, {
+        ...(o.language !== undefined && { language: expectString(o.language, 'language') as never }),
+        ...(notify !== undefined && { notify: notify as Record<string, boolean> })
+      })
+      return c.json({ user })
     })
     .put('/session/password', bodyLimit(MAX_LOGIN_BYTES), async (c) => {
       const p = principalOf(c)

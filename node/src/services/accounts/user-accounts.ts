@@ -29,6 +29,8 @@ export interface UserRecord {
   readonly coordinator: boolean
   readonly grants: readonly RoleGrant[]
   readonly disabled: boolean
+  /** Which e-mails the official wants; each defaults to yes. */
+  readonly notify?: NotifyPreferences
   readonly password: string
   /** Instants of recent failed log-ins, inside the lock-out window. */
   readonly failures: readonly number[]
@@ -39,6 +41,12 @@ export interface UserRecord {
 
 /** A user as the API shows it: no hash, no failure history. */
 export type UserView = Omit<UserRecord, 'password' | 'failures'> & { readonly locked: boolean }
+
+export interface NotifyPreferences {
+  readonly requests?: boolean
+  readonly deadlines?: boolean
+  readonly alerts?: boolean
+}
 
 export interface NewUser {
   readonly username: string
@@ -281,6 +289,37 @@ export class UserAccounts {
     checkPasswordPolicy(password, username)
     await this.save({ ...user, password: await hashPassword(password), updated: this.components.clock.now() })
     await this.sessions.endAllOf(new Set([username]))
+  }
+
+  /** An official's own settings: interface language and which e-mails to get. */
+  async updatePreferences (actor: Actor, prefs: { language?: Language, notify?: NotifyPreferences }): Promise<UserView> {
+    if (actor.kind !== 'user') throw new InvalidRequestError('preferences belong to a logged-in official')
+    return await this.serial(actor.username, async () => {
+      const user = await this.find(actor.username)
+      if (user === undefined) throw new NotFoundError('no such user')
+      const notify = prefs.notify === undefined ? user.notify : {
+        ...user.notify,
+        ...Object.fromEntries(Object.entries(prefs.notify).filter(([k, v]) => ['requests', 'deadlines', 'alerts'].includes(k) && typeof v === 'boolean'))
+      }
+      const language = prefs.language === undefined ? user.language : checkLanguage(prefs.language)
+      const next: UserRecord = { ...user, updated: this.components.clock.now(), ...(notify !== undefined && { notify }), ...(language !== undefined && { language }) }
+      await this.save(next)
+      return viewOf(next, next.updated)
+    })
+  }
+
+  /**
+   * Who gets an e-mail about something for `authority` in `area`: active officials with
+   * one of `roles` there, an address, and that kind of e-mail not switched off.
+   */
+  async mailRecipients (authority: string, area: string, roles: readonly string[], kind: keyof NotifyPreferences): Promise<Array<{ email: string, language?: Language }>> {
+    const out: Array<{ email: string, language?: Language }> = []
+    for await (const [, u] of this.components.store.entries<UserRecord>(Bucket.users)) {
+      if (u.authority !== authority || u.disabled || u.email === undefined || u.notify?.[kind] === false) continue
+      if (!u.grants.some((g) => g.area === area && roles.includes(g.role))) continue
+      out.push({ email: u.email, ...(u.language !== undefined && { language: u.language }) })
+    }
+    return out
   }
 
   // Internals.
