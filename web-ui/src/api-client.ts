@@ -4,7 +4,8 @@
  * into one error type carrying the stable code, so pages branch on codes, not text.
  */
 
-import type { AuthorityEntry, LegislativeArea, MessageView, NodeStatus, RegisterEntry } from '@imi/protocol'
+import type { AuthorityEntry, LegislativeArea, MessageView, NodeStatus, RegisterEntry, RequestState, RequestStatus } from '@imi/protocol'
+import type { ActionBodies, AlertRecord, AlertView, NewRequestInput, RequestView } from './api-types.js'
 
 export type AreaRole = 'request-handler' | 'allocator' | 'alert-handler' | 'viewer' | 'local-data-admin'
 export interface RoleGrant { readonly area: LegislativeArea, readonly role: AreaRole }
@@ -56,7 +57,12 @@ export interface LocalAuthority {
 
 export class ApiError extends Error {
   override name = 'ApiError'
-  constructor (readonly status: number, readonly code: string, message: string) { super(message) }
+  /** From Retry-After: how long a locked account stays locked, for instance. */
+  readonly retryAfterSeconds: number | undefined
+  constructor (readonly status: number, readonly code: string, message: string, retryAfterSeconds?: number) {
+    super(message)
+    this.retryAfterSeconds = retryAfterSeconds
+  }
 }
 
 export interface ApiClientInit {
@@ -90,7 +96,13 @@ export class ApiClient {
     return { user: res.user, csrfToken: res.csrfToken, expires: res.expires }
   }
 
-  async session (): Promise<Session> { return await this.call('GET', '/session') }
+  /** Who is logged in; in a browser after a reload, also recovers the CSRF token the cookie needs. */
+  async session (): Promise<Session> {
+    const s = await this.call<Session>('GET', '/session')
+    this.csrf = s.csrfToken
+    return s
+  }
+
   async logout (): Promise<void> {
     await this.call('DELETE', '/session')
     this.token = this.init.token
@@ -100,6 +112,11 @@ export class ApiClient {
   async searchDirectory (query: DirectoryQuery): Promise<DirectoryHit[]> {
     const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))
     return (await this.call<{ hits: DirectoryHit[] }>('GET', `/directory/search?${params.toString()}`)).hits
+  }
+
+  /** One authority of any state, from this node's copy of the directory. */
+  async directoryAuthority (country: string, id: string): Promise<AuthorityEntry> {
+    return (await this.call<{ entry: AuthorityEntry }>('GET', `/directory/${encodeURIComponent(country)}/authorities/${encodeURIComponent(id)}`)).entry
   }
 
   async directoryStatus (): Promise<DirectoryStatus[]> { return (await this.call<{ directories: DirectoryStatus[] }>('GET', '/directory/status')).directories }
@@ -114,6 +131,27 @@ export class ApiClient {
   async createUser (authority: string, user: { username: string, displayName: string, password: string, email?: string, grants?: RoleGrant[] }): Promise<User> {
     return await this.call('POST', `/authorities/${encodeURIComponent(authority)}/users`, user)
   }
+
+  async requests (box: 'inbox' | 'outbox', status?: RequestStatus): Promise<RequestState[]> {
+    const params = new URLSearchParams({ box, ...(status !== undefined && { status }) })
+    return (await this.call<{ requests: RequestState[] }>('GET', `/requests?${params.toString()}`)).requests
+  }
+
+  /** One request, its catalogue questions and answers rendered in `lang`. */
+  async request (id: string, lang: string): Promise<RequestView> {
+    return await this.call('GET', `/requests/${encodeURIComponent(id)}?lang=${encodeURIComponent(lang)}`)
+  }
+
+  async sendRequest (input: NewRequestInput): Promise<RequestState> {
+    return (await this.call<{ request: RequestState }>('POST', '/requests', input)).request
+  }
+
+  async act<A extends keyof ActionBodies> (id: string, action: A, body: ActionBodies[A]): Promise<RequestState> {
+    return (await this.call<{ request: RequestState }>('POST', `/requests/${encodeURIComponent(id)}/${action}`, body)).request
+  }
+
+  async alerts (): Promise<AlertRecord[]> { return (await this.call<{ alerts: AlertRecord[] }>('GET', '/alerts')).alerts }
+  async alert (id: string): Promise<AlertView> { return await this.call('GET', `/alerts/${encodeURIComponent(id)}`) }
 
   async health (): Promise<{ status: string }> { return await this.call('GET', '/health', undefined, false) }
   async status (): Promise<NodeStatus> { return await this.call('GET', '/status') }
@@ -136,7 +174,10 @@ export class ApiClient {
       ...(body !== undefined && { body: JSON.stringify(body) })
     })
     const json = res.status === 204 ? undefined : await res.json().catch(() => undefined) as { error?: { code?: string, message?: string } } | undefined
-    if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? `ERR_HTTP_${res.status}`, json?.error?.message ?? res.statusText)
+    if (!res.ok) {
+      const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN)
+      throw new ApiError(res.status, json?.error?.code ?? `ERR_HTTP_${res.status}`, json?.error?.message ?? res.statusText, Number.isFinite(retryAfter) ? retryAfter : undefined)
+    }
     return json as T
   }
 }
