@@ -1,0 +1,221 @@
+/**
+ * The application frame: skip link, banner with the user and the language switcher,
+ * main navigation, the main region each page renders into, and a live region for
+ * announcements. It owns the session and the language; pages get both through
+ * PageContext. Route changes move focus to the new page's heading, so keyboard and
+ * screen-reader users start where the content starts.
+ */
+import { ApiClient, ApiError, type Session } from './api-client.js'
+import { LANGUAGES } from './catalogue.js'
+import type { PageContext } from './context.js'
+import { h, notice, replace, select } from './dom.js'
+import { languageName, todayIso } from './format.js'
+import { UI_LANGUAGES, pickUiLanguage, translator, type MessageKey, type Translate, type UiLanguage } from './i18n/index.js'
+import { alertPage, alertsPage } from './pages/alerts.js'
+import { composePage } from './pages/compose.js'
+import { directoryPage } from './pages/directory.js'
+import { loginPage } from './pages/login.js'
+import { requestPage } from './pages/request.js'
+import { requestsListPage } from './pages/requests-list.js'
+import { navSection, parseRoute, routeHref, type Route } from './router.js'
+import { preference, setPreference } from './storage.js'
+
+/** Remembered in the browser only: whether to ask the node who is logged in (the cookie itself is HttpOnly). */
+const SESSION_HINT = 'imi.session'
+const LANG_KEY = 'imi.lang'
+
+const NAV: ReadonlyArray<readonly [ReturnType<typeof navSection> & string, MessageKey, Route]> = [
+  ['inbox', 'nav.inbox', { page: 'requests', box: 'inbox' }],
+  ['outbox', 'nav.outbox', { page: 'requests', box: 'outbox' }],
+  ['compose', 'nav.compose', { page: 'compose' }],
+  ['directory', 'nav.directory', { page: 'directory' }],
+  ['alerts', 'nav.alerts', { page: 'alerts' }]
+]
+
+export class App {
+  private readonly api = new ApiClient({ baseUrl: '' })
+  private session: Session | undefined
+  private uiLang: UiLanguage = 'en'
+  private lang = 'en'
+  private t: Translate = translator('en')
+  private main!: HTMLElement
+  private nav: HTMLElement | undefined
+  private live!: HTMLElement
+  private renderSeq = 0
+  private leaving: Array<() => void> = []
+  /** Shown once on the log-in page (why the user is there). */
+  private loginMessage: string | undefined
+
+  constructor (private readonly root: HTMLElement) {}
+
+  async start (): Promise<void> {
+    this.chooseLanguage()
+    window.addEventListener('hashchange', () => { void this.render() })
+    if (preference(SESSION_HINT) === '1') {
+      this.session = await this.api.session().catch(() => undefined)
+      if (this.session === undefined) setPreference(SESSION_HINT, undefined)
+    }
+    this.chooseLanguage()
+    this.frame()
+    await this.render()
+  }
+
+  /** Account language first, then this browser's choice, then the browser's languages. */
+  private chooseLanguage (): void {
+    const user = this.session?.user
+    const chosen = preference(user === undefined ? LANG_KEY : `${LANG_KEY}.${user.username}`) ?? undefined
+    this.uiLang = pickUiLanguage([chosen, user?.language, preference(LANG_KEY) ?? undefined, ...navigator.languages])
+    const content = chosen ?? user?.language
+    this.lang = content !== undefined && (LANGUAGES as readonly string[]).includes(content) ? content : this.uiLang
+    this.t = translator(this.uiLang)
+    document.documentElement.lang = this.uiLang
+  }
+
+  private languageSwitcher (): HTMLElement {
+    const sel = select({ id: 'language' }, UI_LANGUAGES.map((l): [string, string] => [l, languageName(l)]), this.uiLang)
+    for (const option of sel.options) option.lang = option.value
+    sel.addEventListener('change', () => {
+      const user = this.session?.user
+      setPreference(user === undefined ? LANG_KEY : `${LANG_KEY}.${user.username}`, sel.value)
+      if (user === undefined) setPreference(LANG_KEY, sel.value)
+      this.chooseLanguage()
+      this.frame()
+      void this.render().then(() => { document.getElementById('language')?.focus() })
+    })
+    return h('div', { class: 'language' }, h('label', { for: 'language' }, this.t('app.language')), sel)
+  }
+
+  /** Builds the frame for the current session and language. */
+  private frame (): void {
+    const t = this.t
+    this.main = h('main', { id: 'main', tabindex: '-1' })
+    this.live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' })
+    const skip = h('a', { class: 'skip-link', href: '#main' }, t('app.skip'))
+    // The hash is the router's: the skip link moves focus itself instead of changing it.
+    skip.addEventListener('click', (e) => { e.preventDefault(); this.main.focus() })
+    const user = this.session?.user
+    const logout = h('button', { type: 'button', class: 'link-button' }, t('nav.logout'))
+    logout.addEventListener('click', () => { void this.logout() })
+    this.nav = user === undefined ? undefined : h('nav', { 'aria-label': t('nav.label') },
+      h('ul', null, NAV.map(([, key, route]) => h('li', null, h('a', { href: routeHref(route) }, t(key))))))
+    const banner = h('header', { class: 'banner' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'IMI'), ' ', h('span', null, t('app.title'))),
+      h('div', { class: 'banner-tools' },
+        user === undefined ? null : h('p', { class: 'user' }, t('nav.user', { name: user.displayName, authority: user.authority ?? t('nav.coordinator') })),
+        this.languageSwitcher(),
+        user === undefined ? null : logout))
+    replace(this.root, skip, banner, this.nav, this.main, h('footer', { class: 'footer' }, h('p', null, t('app.footer'))), this.live)
+  }
+
+  private context (): PageContext {
+    const session = this.session!
+    return {
+      api: this.api, session, lang: this.lang, uiLang: this.uiLang, t: this.t, today: todayIso(new Date()),
+      navigate: (route) => { this.navigate(route) },
+      announce: (text) => { this.announce(text) },
+      failure: (err) => this.failure(err),
+      onLeave: (fn) => { this.leaving.push(fn) }
+    }
+  }
+
+  private navigate (route: Route): void {
+    const href = routeHref(route)
+    if (location.hash === href) void this.render()
+    else location.hash = href
+  }
+
+  private announce (text: string): void {
+    // Emptied first so that the same text twice is read twice.
+    replace(this.live)
+    setTimeout(() => { replace(this.live, text) }, 50)
+  }
+
+  private failure (err: unknown): HTMLElement {
+    if (err instanceof ApiError && err.status === 401 && this.session !== undefined) {
+      queueMicrotask(() => { this.sessionLost() })
+      return notice('error', this.t('app.sessionExpired'))
+    }
+    if (err instanceof ApiError) {
+      const key = `error.${err.code}` as MessageKey
+      const known = this.t(key)
+      // The node's own message is English and technical: shown as a detail, marked as English.
+      return h('div', { class: 'notice notice-error', role: 'alert' },
+        h('p', null, known === key ? this.t('error.generic', { code: err.code }) : known),
+        h('p', { class: 'small', lang: 'en' }, `${err.code}: ${err.message}`))
+    }
+    return notice('error', this.t('error.network'))
+  }
+
+  private sessionLost (): void {
+    if (this.session === undefined) return
+    this.session = undefined
+    setPreference(SESSION_HINT, undefined)
+    this.loginMessage = this.t('app.sessionExpired')
+    this.chooseLanguage()
+    this.frame()
+    void this.render()
+  }
+
+  private async logout (): Promise<void> {
+    await this.api.logout().catch(() => undefined)
+    this.session = undefined
+    setPreference(SESSION_HINT, undefined)
+    this.loginMessage = this.t('app.loggedOut')
+    this.chooseLanguage()
+    this.frame()
+    location.hash = routeHref({ page: 'login' })
+    await this.render()
+  }
+
+  private onLoggedIn (session: Session): void {
+    this.session = session
+    setPreference(SESSION_HINT, '1')
+    this.loginMessage = undefined
+    this.chooseLanguage()
+    this.frame()
+    const route = parseRoute(location.hash)
+    if (route.page === 'login') location.hash = routeHref({ page: 'requests', box: 'inbox' })
+    void this.render()
+  }
+
+  private async render (): Promise<void> {
+    for (const fn of this.leaving.splice(0)) fn()
+    const seq = ++this.renderSeq
+    const route = parseRoute(location.hash)
+    if (this.session === undefined) {
+      replace(this.main, loginPage({ api: this.api, t: this.t, ...(this.loginMessage !== undefined && { message: this.loginMessage }), onLoggedIn: (s) => { this.onLoggedIn(s) } }))
+      document.title = `${this.t('login.title')} – IMI`
+      this.main.querySelector<HTMLInputElement>('input')?.focus()
+      return
+    }
+    const section = navSection(route)
+    for (const a of this.nav?.querySelectorAll('a') ?? []) {
+      const current = NAV.find(([, , r]) => routeHref(r) === a.getAttribute('href'))?.[0] === section
+      if (current) a.setAttribute('aria-current', 'page')
+      else a.removeAttribute('aria-current')
+    }
+    this.main.setAttribute('aria-busy', 'true')
+    const content = await this.page(route).catch((err: unknown) => h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.error')), this.failure(err)))
+    if (seq !== this.renderSeq) return
+    replace(this.main, content)
+    this.main.removeAttribute('aria-busy')
+    const heading = this.main.querySelector<HTMLElement>('h1')
+    document.title = `${heading?.textContent ?? ''} – IMI`
+    heading?.focus()
+  }
+
+  private async page (route: Route): Promise<HTMLElement> {
+    const ctx = this.context()
+    switch (route.page) {
+      case 'login':
+      case 'requests': return await requestsListPage(ctx, route.page === 'login' ? { page: 'requests', box: 'inbox' } : route)
+      case 'request': return await requestPage(ctx, route)
+      case 'compose': return await composePage(ctx, route)
+      case 'directory': return await directoryPage(ctx, route)
+      case 'alerts': return await alertsPage(ctx, route)
+      case 'alert': return await alertPage(ctx, route)
+      case 'not-found': return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
+        h('p', null, h('a', { href: routeHref({ page: 'requests', box: 'inbox' }) }, this.t('nav.inbox'))))
+    }
+  }
+}

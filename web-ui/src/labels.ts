@@ -1,0 +1,18 @@
+/**
+ * Labels for the protocol's enumerations (statuses, areas, actions, alert types), typed so
+ * that a value the protocol adds without a message here fails the type-check.
+ */
+import type { AlertStatus, AlertType, LegislativeArea, RequestAction, RequestStatus } from '@imi/protocol'
+import type { MessageKey, Translate } from './i18n/index.js'
+import { countryName } from './format.js'
+
+export const statusLabel = (t: Translate, s: RequestStatus): string => t(`status.${s}` satisfies MessageKey)
+export const areaLabel = (t: Translate, a: LegislativeArea): string => t(`area.${a}` satisfies MessageKey)
+export const eventLabel = (t: Translate, a: RequestAction): string => t(`event.${a}` satisfies MessageKey)
+export const alertTypeLabel = (t: Translate, a: AlertType): string => t(`alertType.${a}` satisfies MessageKey)
+export const alertStatusLabel = (t: Translate, s: AlertStatus): string => t(`alertStatus.${s}` satisfies MessageKey)
+
+/** "Poland · pl-krakow": a party of a request as far as this node knows it. */
+export function partyLabel (t: Translate, lang: string, party: { readonly country: string, readonly authority?: string }): string {
+  return `${countryName(party.country, lang)} · ${party.authority ?? t('request.coordinator')}`
+}
