@@ -6,22 +6,29 @@
  * official to log in as; every node syncs every other's directory over the DHT.
  * The Czech node sends the Polish node a note to show a signed, receipted exchange.
  * Ctrl-C stops everything cleanly. Each start is a fresh federation.
+ *
+ * `npm run training` starts the same software as a TRAINING federation: its own id
+ * (`imi-training`), roster, ports and folder, seeded with sample requests between states
+ * so officials can practise. Every protocol id, gossip topic and signed envelope carries
+ * the federation id, so nothing of it can ever reach a production node.
  */
 import { randomBytes } from 'node:crypto'
 import { rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { BootstrapNode } from '@imi/bootstrap'
 import { createNode, jsonLogger, loadConfig, serveNodeApi, type ImiNode } from '@imi/node'
+import { questionSetsFor } from '@imi/protocol'
 import { generateDirectory } from './dataset/index.js'
 import { layOutFederation } from './local-federation.js'
 
 const ROOT = join(import.meta.dirname, '../..')
-const DIR = join(ROOT, '.demo')
+const TRAINING = process.argv.includes('--training')
+const DIR = join(ROOT, TRAINING ? '.training' : '.demo')
 const COUNTRIES = ['CZ', 'PL', 'AT', 'RO', 'DE']
 const logger = jsonLogger({ level: process.env.IMI_LOG_LEVEL === 'debug' ? 'debug' : 'warn' })
 
 await rm(DIR, { recursive: true, force: true })
-const fed = await layOutFederation({ dir: DIR, federationId: 'imi-demo', countries: COUNTRIES, basePort: 4100 })
+const fed = await layOutFederation({ dir: DIR, federationId: TRAINING ? 'imi-training' : 'imi-demo', countries: COUNTRIES, basePort: TRAINING ? 4300 : 4100 })
 
 const bootstrap = new BootstrapNode({ dataDir: fed.bootstrap.dir, listen: [fed.bootstrap.address], roster: fed.genesis, singleHost: true, logger })
 await bootstrap.start()
@@ -72,7 +79,7 @@ async function stop (): Promise<void> {
 process.on('SIGINT', () => { void stop() })
 process.on('SIGTERM', () => { void stop() })
 
-console.log(`IMI demo federation "${fed.federationId}" (data in ${relative(process.cwd(), DIR) || DIR})\n`)
+console.log(`IMI ${TRAINING ? 'TRAINING' : 'demo'} federation "${fed.federationId}" (data in ${relative(process.cwd(), DIR) || DIR})\n`)
 console.log(`bootstrap  ${fed.bootstrap.address}/p2p/${fed.bootstrap.identity.peerId}`)
 for (const [i, m] of fed.members.entries()) {
   const status = nodes[i]!.status()
@@ -98,9 +105,34 @@ for (const hit of cz.directory.search({ text: 'izba', limit: 3 })) {
   console.log(`  search "izba": ${hit.country} ${hit.entry.id}  ${names.pl ?? names.en ?? Object.values(names)[0]}`)
 }
 
+if (TRAINING) await seedTrainingRequests()
+
+/** Practice material: requests between states, in areas the catalogue covers, about fictitious people. */
+async function seedTrainingRequests (): Promise<void> {
+  const neededBy = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10)
+  let sentCount = 0
+  for (const [from, to] of [['CZ', 'PL'], ['AT', 'RO'], ['DE', 'CZ'], ['PL', 'AT']] as const) {
+    const index = COUNTRIES.indexOf(from)
+    const node = nodes[index]!
+    const official = officials.find((o) => o.country === from)
+    const entry = official === undefined ? undefined : node.authorities.get(official.authority)?.entry
+    const area = entry?.areas.find((a) => questionSetsFor(a).length > 0)
+    if (official === undefined || area === undefined) continue
+    const target = node.directory.search({ country: to, kind: 'authorities', area, limit: 1 })[0]
+    if (target === undefined) continue
+    await node.requests.send({ kind: 'user', username: `official.${from.toLowerCase()}`, authority: official.authority, coordinator: false, grants: [{ area, role: 'request-handler' }] }, {
+      area, to: { country: to, authority: target.entry.id }, neededBy,
+      questions: questionSetsFor(area)[0]!.questions.slice(0, 3).map((q) => q.id),
+      subject: { name: `Training person ${sentCount + 1} (fictitious)`, registrationNumber: `TRAINING-${from}-${sentCount + 1}` }
+    })
+    sentCount++
+  }
+  console.log(`training: ${sentCount} sample requests sent between states, about fictitious people`)
+}
+
 const api = `http://127.0.0.1:${fed.members[0]!.apiPort}/api/v1`
 console.log(`\nlog in (password in ${relative(process.cwd(), join(DIR, 'password'))}): users nimic.<cc> (national coordinator) and official.<cc> (${officials.map((o) => `${o.country}: ${o.authority}`).join(', ')})`)
-console.log(`try:  curl -c /tmp/imi-cookies -H 'content-type: application/json' -d '{"username":"official.cz","password":"'$(cat .demo/password)'"}' ${api}/session`)
+console.log(`try:  curl -c /tmp/imi-cookies -H 'content-type: application/json' -d '{"username":"official.cz","password":"'$(cat ${relative(process.cwd(), join(DIR, 'password'))})'"}' ${api}/session`)
 console.log(`      curl -b /tmp/imi-cookies '${api}/directory/search?q=architekt&limit=5'`)
-console.log('      curl -H "Authorization: Bearer $(cat .demo/pl/api-token)" http://127.0.0.1:' + fed.members[1]!.apiPort + '/api/v1/status')
+console.log(`      curl -H "Authorization: Bearer $(cat ${relative(process.cwd(), join(fed.members[1]!.dir, 'api-token'))})" http://127.0.0.1:${fed.members[1]!.apiPort}/api/v1/status`)
 console.log('Ctrl-C stops all nodes.')
