@@ -12,6 +12,14 @@ export const eventLabel = (t: Translate, a: RequestAction): string => t(`event.$
 export const alertTypeLabel = (t: Translate, a: AlertType): string => t(`alertType.${a}` satisfies MessageKey)
 export const alertStatusLabel = (t: Translate, s: AlertStatus): string => t(`alertStatus.${s}` satisfies MessageKey)
 
+const FIELD_LABELS: Readonly<Record<string, MessageKey>> = { name: 'subject.name', birthDate: 'subject.birthDate', registrationNumber: 'subject.registrationNumber' }
+
+/** The label of a subject or alert field: translated for the known ones, the field name otherwise. */
+export function fieldLabel (t: Translate, field: string): string {
+  const key = FIELD_LABELS[field]
+  return key === undefined ? field : t(key)
+}
+
 /** "Poland · pl-krakow": a party of a request as far as this node knows it. */
 export function partyLabel (t: Translate, lang: string, party: { readonly country: string, readonly authority?: string }): string {
   return `${countryName(party.country, lang)} · ${party.authority ?? t('request.coordinator')}`

@@ -7,7 +7,7 @@ import type { AlertRecord, AlertView } from '../api-types.js'
 import type { Page, PageContext } from '../context.js'
 import { h, type Child } from '../dom.js'
 import { countryName, formatDate, formatDateTime } from '../format.js'
-import { alertStatusLabel, alertTypeLabel, areaLabel, partyLabel } from '../labels.js'
+import { alertStatusLabel, alertTypeLabel, areaLabel, fieldLabel, partyLabel } from '../labels.js'
 import { routeHref, type Route } from '../router.js'
 
 function addressed (ctx: PageContext, states: readonly string[]): string {
@@ -47,7 +47,7 @@ function content (ctx: PageContext, view: AlertView): HTMLElement {
   if (c === undefined) return h('p', { class: 'muted' }, t('alert.contentHidden'))
   return h('dl', { class: 'summary' },
     pair(t('alert.description'), c.description),
-    pair(t('alert.concerned'), h('ul', { class: 'plain' }, Object.entries(c.concerned).map(([k, v]) => h('li', null, `${k}: ${v}`)))),
+    pair(t('alert.concerned'), h('ul', { class: 'plain' }, Object.entries(c.concerned).map(([k, v]) => h('li', null, `${fieldLabel(t, k)}: ${v}`)))),
     c.profession === undefined ? null : pair(t('alert.profession'), c.profession),
     c.decision === undefined ? null : pair(t('alert.decision'), c.decision),
     c.periodFrom === undefined && c.periodTo === undefined ? null

@@ -9,14 +9,12 @@ import { questionById, renderQuestion } from '../catalogue.js'
 import type { Page, PageContext } from '../context.js'
 import { h, type Child } from '../dom.js'
 import { dueDate, formatDate, formatDateTime, isOverdue, localName } from '../format.js'
-import type { MessageKey } from '../i18n/index.js'
-import { areaLabel, eventLabel, partyLabel, statusLabel } from '../labels.js'
+import { areaLabel, eventLabel, fieldLabel, partyLabel, statusLabel } from '../labels.js'
 import { availableActions, type UiAction } from '../request-actions.js'
 import { routeHref, type Route } from '../router.js'
 import { actionForms } from './request-forms.js'
 
 type RequestRoute = Extract<Route, { page: 'request' }>
-const SUBJECT_LABELS: Readonly<Record<string, MessageKey>> = { name: 'subject.name', birthDate: 'subject.birthDate', registrationNumber: 'subject.registrationNumber' }
 
 function pair (label: string, ...value: Child[]): Child[] { return [h('dt', null, label), h('dd', null, ...value)] }
 
@@ -122,10 +120,7 @@ export const requestPage: Page<RequestRoute> = async (ctx, route) => {
       h('h2', { id: 'subject-h' }, t('request.subject')),
       view.subject === undefined
         ? h('p', { class: 'muted' }, t(view.role === 'responder' ? 'request.subjectAfterAccept' : 'request.subjectHidden'))
-        : h('dl', { class: 'summary' }, Object.entries(view.subject).map(([k, v]) => {
-          const key = SUBJECT_LABELS[k]
-          return pair(key === undefined ? k : t(key), k === 'birthDate' ? formatDate(v, lang) : v)
-        }))),
+        : h('dl', { class: 'summary' }, Object.entries(view.subject).map(([k, v]) => pair(fieldLabel(t, k), k === 'birthDate' ? formatDate(v, lang) : v)))),
     h('section', { 'aria-labelledby': 'questions-h' },
       h('h2', { id: 'questions-h' }, t('request.questions')),
       questionList(ctx, view, latestAnswers(view))),

@@ -11,9 +11,10 @@ import type { Browser, Page } from 'playwright-core'
 import { catalogueText, renderQuestion } from '@imi/protocol'
 import { UI_CSP } from '../../../node/src/api/ui-routes.js'
 import { cs } from '../../src/i18n/cs.js'
+import { en } from '../../src/i18n/en.js'
 import { pl } from '../../src/i18n/pl.js'
 import {
-  PASSWORD, checkPrerequisites, launchChromium, screenshot, startUiFederation, until, watchedPage, type UiFederation, type Watched
+  PASSWORD, actorOf, checkPrerequisites, launchChromium, screenshot, startUiFederation, until, watchedPage, type UiFederation, type Watched
 } from './harness.js'
 
 const HOSTILE_NAME = '<img src=x onerror="alert(1)">Izba <b>Rzemieślnicza</b>'
@@ -220,9 +221,50 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     // The Polish side sees the closure too.
     await until('closed on PL', async () => { await p.reload(); await p.getByRole('heading', { level: 1 }).waitFor(); return await statusIs(p, pl['status.closed']) })
 
+    // The outbox filtered to closed requests lists it; the switcher turns the interface to English.
+    await page.getByRole('navigation').getByRole('link', { name: cs['nav.outbox'] }).click()
+    await page.getByLabel(cs['requests.filter.status']).selectOption('closed')
+    await page.getByRole('button', { name: cs['requests.filter.apply'] }).click()
+    await page.getByRole('link', { name: cs['area.services'] }).waitFor()
+    expect(page.url()).to.match(/#\/outbox\?status=closed$/)
+    await page.getByLabel(cs['app.language']).selectOption('en')
+    await page.getByRole('heading', { level: 1, name: en['requests.outbox.title'] }).waitFor()
+    expect(await page.locator('html').getAttribute('lang')).to.equal('en')
+    expect(await page.getByRole('link', { name: en['nav.directory'] }).count()).to.equal(1)
+    await page.getByLabel(en['app.language']).selectOption('cs')
+    await page.getByRole('heading', { level: 1, name: cs['requests.outbox.title'] }).waitFor()
+
     assertClean(czech, czOrigin)
     assertClean(polish, plOrigin)
     await czech.context.close()
     await polish.context.close()
+  })
+
+  it('lists an alert from another state and shows it in full to an alert handler', async () => {
+    const pl = ui.nodes.get('PL')!.node
+    await pl.alerts.issue(await actorOf(pl, 'piotr.nowak'), {
+      area: 'services', type: 'services-risk', to: 'all',
+      content: { description: 'Niebezpieczne instalacje gazowe wykonywane bez uprawnień.', concerned: { name: 'Gaz-Instal sp. z o.o.', registrationNumber: 'KRS 0000123456' } }
+    })
+    const czech = await watchedPage(browser, czOrigin, 'cs-CZ', 'Europe/Prague')
+    const page = czech.page
+    await page.goto(`${czOrigin}/#/alerts`)
+    await page.getByLabel(cs['login.username']).fill('jana.dvorakova')
+    await page.getByLabel(cs['login.password']).fill(PASSWORD)
+    await page.getByRole('button', { name: cs['login.submit'] }).click()
+    await page.getByRole('heading', { level: 1, name: cs['alerts.title'] }).waitFor()
+    await until('the alert on the Czech node', async () => {
+      if (await page.getByRole('link', { name: cs['alertType.services-risk'] }).count() > 0) return true
+      await page.reload()
+      await page.getByRole('heading', { level: 1, name: cs['alerts.title'] }).waitFor()
+      return false
+    })
+    await page.getByRole('link', { name: cs['alertType.services-risk'] }).click()
+    await page.getByText('Niebezpieczne instalacje gazowe wykonywane bez uprawnień.').waitFor()
+    expect(await page.getByText(`${cs['subject.name']}: Gaz-Instal sp. z o.o.`).count()).to.equal(1)
+    expect(await page.getByText(cs['alert.addressed.all']).count()).to.equal(1)
+    await screenshot(page, 'alert-cs')
+    assertClean(czech, czOrigin)
+    await czech.context.close()
   })
 })

@@ -54,7 +54,7 @@ async function seed (node: ImiNode, setup: StateSetup): Promise<void> {
   for (const o of setup.officials) {
     await node.accounts.createUser(nimic, o.authority, {
       username: o.username, displayName: o.username, password: PASSWORD, language: o.language as 'cs',
-      grants: [{ area: 'services', role: 'request-handler' }]
+      grants: [{ area: 'services', role: 'request-handler' }, { area: 'services', role: 'alert-handler' }]
     })
   }
 }
@@ -102,6 +102,11 @@ export interface Watched {
   readonly errors: string[]
   readonly requests: string[]
   readonly offOrigin: string[]
+}
+
+/** An official's actor on a node, for setting up what the UI under test then shows. */
+export async function actorOf (node: ImiNode, username: string): Promise<Actor> {
+  return (await node.accounts.authenticate((await node.accounts.login(username, PASSWORD)).token)).actor
 }
 
 /** A page in its own context (its own cookies), in `locale`, that may talk to `origin` only. */
