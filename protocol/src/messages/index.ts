@@ -6,6 +6,7 @@ import { validateRequestEventBody } from '../workflows/request/body.js'
 import { REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody } from '../workflows/request/attachment.js'
 import { ALERT_KIND, ALERT_RECEIPT_KIND } from '../workflows/alert/types.js'
 import { validateAlertEventBody, validateAlertReceiptBody } from '../workflows/alert/body.js'
+import { ERASURE_KIND, ERASURE_RECEIPT_KIND, validateErasureBody, validateErasureReceiptBody } from '../retention/erasure.js'
 import { NOTIFICATION_KIND } from '../workflows/notification/types.js'
 import { validateNotificationEventBody } from '../workflows/notification/body.js'
 
@@ -17,7 +18,9 @@ export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map(
   [NOTE_KIND, validateNoteBody],
   [REQUEST_EVENT_KIND, validateRequestEventBody],
   [REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody],
-  [ALERT_RECEIPT_KIND, validateAlertReceiptBody]
+  [ALERT_RECEIPT_KIND, validateAlertReceiptBody],
+  [ERASURE_KIND, validateErasureBody],
+  [ERASURE_RECEIPT_KIND, validateErasureReceiptBody]
 ])
 
 /** Kinds that go to every member over gossip and anti-entropy; later workflows add theirs. */
