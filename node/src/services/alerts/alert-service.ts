@@ -12,13 +12,14 @@ import {
   type Roster, type VerifiedEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
-import { InvalidRequestError, NotFoundError } from '../../errors.js'
+import { InvalidRequestError, NotFoundError, PermissionDeniedError } from '../../errors.js'
 import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 import { demand, isCoordinator, mayActFor, type Actor } from '../accounts/permissions.js'
 import type { AuthorityRegistry } from '../authorities/authority-registry.js'
 import type { BroadcastHandler, Broadcaster } from '../broadcast/broadcaster.js'
 import type { Logger } from '../logger.js'
 import type { Messaging } from '../messaging/messaging.js'
+import { retentionRecord, statedReason, type PersonalDataAuditHook } from '../retention/records.js'
 
 /** Seals alert content to the addressed states' node keys, and opens what was sealed to this one. */
 export interface AlertSealer {
@@ -36,6 +37,8 @@ export interface AlertServiceComponents {
   readonly sealer: AlertSealer
   readonly randomBytes: (n: number) => Uint8Array
   readonly logger: Logger
+  /** Art 17(3): reads of blocked alert content are recorded here (the audit trail connects). */
+  readonly audit?: PersonalDataAuditHook
 }
 
 export interface AlertServiceInit {
@@ -69,6 +72,10 @@ export interface AlertView extends AlertRecord {
   readonly content?: AlertContent
   /** Issuing side: for each state the alert went to, whether its signed receipt is in. */
   readonly delivery?: Readonly<Record<string, 'received' | 'pending'>>
+  /** Retention blocked the content: no normal view shows it (readBlocked does, with a stated reason). */
+  readonly blocked?: true
+  /** Retention deleted the content on this node at this instant. */
+  readonly deletedAt?: number
 }
 
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
@@ -138,12 +145,45 @@ export class AlertService extends EventTarget {
     return out.sort((a, b) => b.state.issuedAt - a.state.issuedAt)
   }
 
+  /** One alert as `actor` may see it; once retention blocked it, without its content. */
   async get (actor: Actor, id: string): Promise<AlertView> {
+    return await this.view(actor, id, false)
+  }
+
+  /**
+   * A blocked alert's content, only to prove that an exchange took place: for an alert
+   * handler of the authority that took part (issued it, or had it routed to it), with a
+   * stated reason, which the audit trail records first. Nothing once the content is deleted.
+   */
+  async readBlocked (actor: Actor, id: string, reason: string): Promise<AlertView> {
+    const stated = statedReason(reason)
+    if (stated === undefined) throw new InvalidRequestError('reading blocked personal data needs a stated reason (1 to 1000 characters)')
     const record = await this.record(id)
     if (record === undefined || !this.maySee(actor, record)) throw new NotFoundError(`no alert ${id}`)
-    const content = this.mayRead(actor, record) ? await this.content(record) : undefined
+    const retention = await retentionRecord(this.components.store, 'alert', id)
+    if (retention?.deletedAt !== undefined) throw new NotFoundError(`the content of alert ${id} was deleted`)
+    if (retention?.blockedAt === undefined) throw new InvalidRequestError(`the content of alert ${id} is not blocked: read the alert itself`)
+    if (actor.kind !== 'user' || actor.authority === undefined || !this.mayRead(actor, record)) {
+      throw new PermissionDeniedError('not allowed to read the blocked content of this alert (only its own authorities\' alert handlers may)')
+    }
+    await this.components.audit?.record({
+      action: 'read-blocked', kind: 'alert', id, at: this.components.clock.now(), actor: actor.username, authority: actor.authority, reason: stated
+    })
+    return await this.view(actor, id, true)
+  }
+
+  private async view (actor: Actor, id: string, readBlocked: boolean): Promise<AlertView> {
+    const record = await this.record(id)
+    if (record === undefined || !this.maySee(actor, record)) throw new NotFoundError(`no alert ${id}`)
+    const retention = await retentionRecord(this.components.store, 'alert', id)
+    const blocked = retention?.blockedAt !== undefined
+    const readable = (!blocked || (readBlocked && retention.deletedAt === undefined)) && this.mayRead(actor, record)
+    const content = readable ? await this.content(record) : undefined
     const delivery = record.state.from === this.init.country ? await this.delivery(record.state) : undefined
-    return { ...record, ...(content !== undefined && { content }), ...(delivery !== undefined && { delivery }) }
+    return {
+      ...record, ...(content !== undefined && { content }), ...(delivery !== undefined && { delivery }),
+      ...(blocked && { blocked: true as const }), ...(retention?.deletedAt !== undefined && { deletedAt: retention.deletedAt })
+    }
   }
 
   // Who sees what.

@@ -11,11 +11,12 @@ import {
   type VerifiedEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
-import { InvalidRequestError, NotFoundError } from '../../errors.js'
+import { InvalidRequestError, NotFoundError, PermissionDeniedError } from '../../errors.js'
 import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 import { demand, isCoordinator, mayActFor, maySeeWorkOf, type Actor, type AreaRole } from '../accounts/permissions.js'
 import type { Logger } from '../logger.js'
 import type { Messaging } from '../messaging/messaging.js'
+import { erasureView, retentionRecord, statedReason, type ErasureView, type PersonalDataAuditHook } from '../retention/records.js'
 import { RequestAttachments, type NewAttachment, type StoredAttachment } from './attachments.js'
 import { checkAnswers, checkQuestionIds, showAnswers, showQuestions, type ShownAnswer, type ShownQuestion } from './questions.js'
 import { RequestLog, eventWrite, storedEvent, type RequestRecord, type StoredRequestEvent } from './request-log.js'
@@ -29,6 +30,8 @@ export interface RequestServiceComponents {
   readonly authorities: { isActiveAuthority(id: string): Promise<boolean> }
   readonly logger: Logger
   readonly randomBytes: (n: number) => Uint8Array
+  /** Art 17(3): reads of blocked personal data are recorded here (the audit trail connects). */
+  readonly audit?: PersonalDataAuditHook
 }
 
 export interface RequestServiceInit {
@@ -98,6 +101,10 @@ export interface RequestView {
   readonly questions: readonly ShownQuestion[]
   readonly subject?: SubjectData
   readonly events: readonly EventView[]
+  /** Retention blocked the personal data: no normal view shows them (readBlocked does, with a stated reason). */
+  readonly blocked?: true
+  /** Retention deleted the personal data here; the counterpart node's signed statement once it deleted its copy. */
+  readonly erasure?: ErasureView
 }
 
 const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
@@ -181,13 +188,45 @@ export class RequestService extends EventTarget {
 
   // Reading.
 
-  /** One request as `actor` may see it, its catalogue texts in `lang` (English where a translation is missing). */
+  /**
+   * One request as `actor` may see it, its catalogue texts in `lang` (English where a
+   * translation is missing). Once retention blocked it, without any personal data.
+   */
   async get (actor: Actor, requestId: string, lang = 'en'): Promise<RequestView> {
+    return await this.view(actor, requestId, lang, false)
+  }
+
+  /**
+   * A blocked request's personal data, only to prove that an exchange took place: for an
+   * official of the authority that took part, with a stated reason, which the audit trail
+   * records before anything is shown. Nothing once the data are deleted.
+   */
+  async readBlocked (actor: Actor, requestId: string, reason: string, lang = 'en'): Promise<RequestView> {
+    const stated = statedReason(reason)
+    if (stated === undefined) throw new InvalidRequestError('reading blocked personal data needs a stated reason (1 to 1000 characters)')
+    const record = await this.log.record(requestId)
+    if (record === undefined || !this.maySee(actor, record.state)) throw new NotFoundError(`no request ${requestId}`)
+    const retention = await retentionRecord(this.components.store, 'request', requestId)
+    if (retention?.deletedAt !== undefined) throw new NotFoundError(`the personal data of request ${requestId} were deleted`)
+    if (retention?.blockedAt === undefined) throw new InvalidRequestError(`the personal data of request ${requestId} are not blocked: read the request itself`)
+    const mine = this.ourAuthority(record.state, this.side(record.state))
+    if (actor.kind !== 'user' || actor.coordinator || mine === undefined || actor.authority !== mine) {
+      throw new PermissionDeniedError('not allowed to read blocked personal data of this request (only its own authority may)')
+    }
+    await this.components.audit?.record({
+      action: 'read-blocked', kind: 'request', id: requestId, at: this.components.clock.now(), actor: actor.username, authority: mine, reason: stated
+    })
+    return await this.view(actor, requestId, lang, true)
+  }
+
+  private async view (actor: Actor, requestId: string, lang: string, readBlocked: boolean): Promise<RequestView> {
     const record = await this.log.record(requestId)
     if (record === undefined || !this.maySee(actor, record.state)) throw new NotFoundError(`no request ${requestId}`)
     const state = record.state
     const side = this.side(state)
-    const seesPersonalData = this.maySeePersonalData(actor, state, side)
+    const retention = await retentionRecord(this.components.store, 'request', requestId)
+    const blocked = retention?.blockedAt !== undefined
+    const seesPersonalData = (!blocked || (readBlocked && retention.deletedAt === undefined)) && this.maySeePersonalData(actor, state, side)
     const outcomes = new Map(record.outcomes.map((o) => [o.id, o.outcome]))
     const events: EventView[] = []
     for (const e of (await this.log.events(requestId)).sort((a, b) => a.body.base - b.body.base || a.created - b.created)) {
@@ -200,7 +239,11 @@ export class RequestService extends EventTarget {
       })
     }
     const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
-    return { state, role: side, questions: showQuestions(state, lang), events, ...(subject !== undefined && { subject }) }
+    const erasure = await erasureView(this.components.store, retention, requestId)
+    return {
+      state, role: side, questions: showQuestions(state, lang), events,
+      ...(subject !== undefined && { subject }), ...(blocked && { blocked: true as const }), ...(erasure !== undefined && { erasure })
+    }
   }
 
   /**
@@ -213,7 +256,7 @@ export class RequestService extends EventTarget {
     const names: Record<string, string> = { ...root?.record.attachmentNames }
     for (const e of view.events) Object.assign(names, e.personalData?.attachmentNames ?? {})
     const listed = [...view.state.attachments, ...(view.state.answerAttachments ?? [])].some((a) => a.sha256 === sha256)
-    const stored = listed && this.maySeePersonalData(actor, view.state, view.role)
+    const stored = listed && view.blocked !== true && this.maySeePersonalData(actor, view.state, view.role)
       ? await this.attachments.read(requestId, sha256) ?? (root === undefined ? undefined : await this.attachments.read(root.root, sha256))
       : undefined
     if (stored === undefined) throw new NotFoundError('no such attachment here, or not yet')
@@ -360,7 +403,12 @@ export class RequestService extends EventTarget {
       throw new ImiError('ERR_NOT_PARTY', `${env.hdr.from} takes no part in request ${body.request}`)
     }
     this.pending.set(env.hdr.id, body.request)
-    return [eventWrite(body.request, storedEvent(env.hdr.id, env.hdr, body, env.pd !== undefined))]
+    // Personal data arriving late for a request whose data were deleted here are not kept (same batch as Messaging's write).
+    const erased = env.pd !== undefined && (await retentionRecord(this.components.store, 'request', body.request))?.deletedAt !== undefined
+    return [
+      eventWrite(body.request, storedEvent(env.hdr.id, env.hdr, body, env.pd !== undefined && !erased)),
+      ...(erased ? [{ type: 'del' as const, bucket: Bucket.personalData, key: env.hdr.id }] : [])
+    ]
   }
 
   private readonly onReceived = (evt: Event): void => {
