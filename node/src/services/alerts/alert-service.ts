@@ -166,9 +166,7 @@ export class AlertService extends EventTarget {
     if (actor.kind !== 'user' || actor.authority === undefined || !this.mayRead(actor, record)) {
       throw new PermissionDeniedError('not allowed to read the blocked content of this alert (only its own authorities\' alert handlers may)')
     }
-    await this.components.audit?.record({
-      action: 'read-blocked', kind: 'alert', id, at: this.components.clock.now(), actor: actor.username, authority: actor.authority, reason: stated
-    })
+    await this.components.audit?.record(actor, 'read-blocked', { kind: 'alert', id }, stated)
     return await this.view(actor, id, true)
   }
 

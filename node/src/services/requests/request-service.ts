@@ -213,9 +213,7 @@ export class RequestService extends EventTarget {
     if (actor.kind !== 'user' || actor.coordinator || mine === undefined || actor.authority !== mine) {
       throw new PermissionDeniedError('not allowed to read blocked personal data of this request (only its own authority may)')
     }
-    await this.components.audit?.record({
-      action: 'read-blocked', kind: 'request', id: requestId, at: this.components.clock.now(), actor: actor.username, authority: mine, reason: stated
-    })
+    await this.components.audit?.record(actor, 'read-blocked', { kind: 'request', id: requestId }, stated)
     return await this.view(actor, requestId, lang, true)
   }
 

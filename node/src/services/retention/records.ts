@@ -5,6 +5,7 @@
  */
 import type { ProcedureKind } from '@imi/protocol'
 import { Bucket, type Store } from '../../storage/index.js'
+import type { Actor } from '../accounts/permissions.js'
 
 export interface RetentionRecord {
   readonly kind: ProcedureKind
@@ -85,22 +86,13 @@ export async function erasureView (store: Pick<Store, 'get'>, record: RetentionR
 }
 
 /**
- * Art 17(3) hook: the audit trail connects here. Entries name the procedure and the
- * actor, never personal data (the stated reason is the official's own words).
+ * Art 17(3) hook: the audit trail connects here (services/audit/AuditTrail fits as it
+ * is). Calls name the actor (an official, or 'system' for the scheduler), the action and
+ * the procedure by id, never personal data; the reason is the official's own words, or
+ * why the node deleted ('retention', 'counterpart', 'data-subject').
  */
-export interface PersonalDataAuditEntry {
-  readonly action: 'read-blocked' | 'blocked' | 'deleted'
-  readonly kind: ProcedureKind
-  readonly id: string
-  readonly at: number
-  /** The official's user name; absent for the node itself (the scheduler). */
-  readonly actor?: string
-  readonly authority?: string
-  readonly reason?: string
-}
-
 export interface PersonalDataAuditHook {
-  record(entry: PersonalDataAuditEntry): Promise<void> | void
+  record(actor: Actor | 'system', action: 'read-blocked' | 'block' | 'delete', procedure: { readonly kind: ProcedureKind, readonly id: string }, reason?: string): Promise<void>
 }
 
 /** A stated reason to read blocked data: required, trimmed, bounded. */

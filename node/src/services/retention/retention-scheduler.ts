@@ -296,7 +296,7 @@ export class RetentionScheduler extends EventTarget {
     const record: RetentionRecord = { ...current, kind: p.kind, id: p.state.id, area: p.state.area, closedAt, blockAt: dates.blockAt, deleteAt: dates.deleteAt, blockedAt: at }
     await store.commit([{ type: 'put', bucket: Bucket.retention, key, value: record }])
     c.blocked++
-    await this.audit({ action: 'blocked', kind: p.kind, id: p.state.id, at })
+    await this.audit('block', p.kind, p.state.id)
     this.dispatchEvent(new CustomEvent('blocked', { detail: { kind: p.kind, id: p.state.id, at } }))
   }
 
@@ -333,7 +333,7 @@ export class RetentionScheduler extends EventTarget {
     for (const b of plan.buckets) this.dirty.add(b)
     c.deleted++
     this.components.logger.info('personal data deleted', { kind: p.kind, id: p.state.id, items: plan.items, reason })
-    await this.audit({ action: 'deleted', kind: p.kind, id: p.state.id, at, reason })
+    await this.audit('delete', p.kind, p.state.id, reason)
     this.dispatchEvent(new CustomEvent('deleted', { detail: { kind: p.kind, id: p.state.id, at, reason } }))
   }
 
@@ -511,11 +511,12 @@ export class RetentionScheduler extends EventTarget {
     return this.chunks
   }
 
-  private async audit (entry: Parameters<PersonalDataAuditHook['record']>[0]): Promise<void> {
+  /** The node's own steps are recorded as 'system'; a failure to record is logged, the step stands (the data is gone either way). */
+  private async audit (action: 'block' | 'delete', kind: ProcedureKind, id: string, reason?: string): Promise<void> {
     try {
-      await this.components.audit?.record(entry)
+      await this.components.audit?.record('system', action, { kind, id }, reason)
     } catch (err) {
-      this.components.logger.error('retention step not audited', { kind: entry.kind, id: entry.id, action: entry.action, error: (err as Error).message })
+      this.components.logger.error('retention step not audited', { kind, id, action, error: (err as Error).message })
     }
   }
 
