@@ -14,7 +14,7 @@ import { cs } from '../../src/i18n/cs.js'
 import { en } from '../../src/i18n/en.js'
 import { pl } from '../../src/i18n/pl.js'
 import {
-  PASSWORD, actorOf, checkPrerequisites, launchChromium, screenshot, startUiFederation, until, watchedPage, type UiFederation, type Watched
+  PASSWORD, accessibilityViolations, actorOf, checkPrerequisites, launchChromium, screenshot, startUiFederation, until, watchedPage, type UiFederation, type Watched
 } from './harness.js'
 
 const HOSTILE_NAME = '<img src=x onerror="alert(1)">Izba <b>Rzemieślnicza</b>'
@@ -59,12 +59,26 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     process.stdout.write(`      browser test timings (ms): ${JSON.stringify(timings)}\n`)
   })
 
+  afterEach(() => {
+    expect(serious, 'serious accessibility violations (axe-core)').to.deep.equal({})
+  })
+
   const assertClean = (w: Watched, origin: string): void => {
     expect(w.errors, 'console errors').to.deep.equal([])
     expect(w.offOrigin, 'requests off the origin').to.deep.equal([])
     expect(w.requests.length).to.be.greaterThan(0)
     for (const url of w.requests) expect(new URL(url).origin, url).to.equal(origin)
     for (const url of w.requests) expect(new URL(url).hostname, url).to.equal('127.0.0.1')
+  }
+
+  /** Serious and critical axe-core findings per page; lesser ones are listed in the output. */
+  const serious: Record<string, string[]> = {}
+  const checkA11y = async (page: Page, name: string): Promise<void> => {
+    const found = await accessibilityViolations(page)
+    const bad = found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    if (bad.length > 0) serious[name] = bad.map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`)
+    const minor = found.filter((v) => !bad.includes(v))
+    if (minor.length > 0) process.stdout.write(`      axe (${name}): ${minor.map((v) => `${v.impact} ${v.id}`).join(', ')}\n`)
   }
 
   const statusIs = async (page: Page, text: string): Promise<boolean> =>
@@ -114,6 +128,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     expect(response!.headers()['content-security-policy']).to.equal(UI_CSP)
     await page.getByRole('heading', { level: 1, name: cs['login.title'] }).waitFor()
     expect(await page.locator('input[name="username"]:focus').count(), 'username focused').to.equal(1)
+    await checkA11y(page, 'login')
     await timed('cz: keyboard log-in to inbox', async () => {
       await page.keyboard.type('jana.dvorakova')
       await page.keyboard.press('Tab')
@@ -125,6 +140,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     expect(await page.locator('html').getAttribute('lang')).to.equal('cs')
     expect(await page.getByRole('navigation', { name: cs['nav.label'] }).count()).to.equal(1)
     expect(await page.getByRole('main').count()).to.equal(1)
+    await checkA11y(page, 'inbox')
 
     // The directory: the Polish authority, and a hostile name shown as text, not markup.
     await page.getByRole('link', { name: cs['nav.directory'] }).click()
@@ -137,6 +153,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     })
     expect(await page.locator('table.data tbody tr').count(), 'directory copies listed').to.be.greaterThan(0)
     await screenshot(page, 'directory-cs')
+    await checkA11y(page, 'directory')
     await page.getByLabel(cs['directory.query']).fill('Rzemieślnicza')
     await page.getByRole('button', { name: cs['directory.search'] }).click()
     await page.getByRole('heading', { level: 3, name: HOSTILE_NAME }).waitFor()
@@ -154,6 +171,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     await page.getByLabel(cs['subject.name']).fill('Stanisław Wiśniewski')
     await page.getByLabel(cs['subject.registrationNumber']).fill('PL-2011-0042')
     await screenshot(page, 'compose-cs')
+    await checkA11y(page, 'compose')
     await timed('cz: send request', async () => {
       await page.getByRole('button', { name: cs['compose.send'] }).click()
       await page.getByRole('heading', { level: 1, name: new RegExp(cs['request.outgoing']) }).waitFor()
@@ -177,6 +195,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
       })
     })
     await screenshot(p, 'inbox-pl')
+    await checkA11y(p, 'inbox with a request')
     await p.getByRole('link', { name: pl['area.services'] }).click()
     const qValid = renderQuestion(Q_VALID, 'pl')
     const qForm = renderQuestion(Q_FORM, 'pl')
@@ -193,6 +212,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     await formGroup.getByLabel(pl['answer.value'], { exact: true }).selectOption(NATURAL_PERSON)
     await formGroup.getByLabel(pl['answer.comment'], { exact: true }).fill('jednoosobowa działalność gospodarcza')
     await screenshot(p, 'request-answer-pl')
+    await checkA11y(p, 'request with the answer form')
     await p.getByRole('button', { name: pl['action.answer.submit'] }).click()
     await until('answered on PL', async () => await statusIs(p, pl['status.answered']))
     await screenshot(p, 'request-answered-pl')
@@ -211,6 +231,7 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     expect(await questions.getByText(yesCs, { exact: true }).count()).to.equal(1)
     expect(await questions.getByText(naturalPersonCs, { exact: true }).count()).to.equal(1)
     expect(await questions.getByText('jednoosobowa działalność gospodarcza').count()).to.equal(1)
+    await checkA11y(page, 'answered request with the close form')
     await page.getByRole('group', { name: cs['action.close.timeliness'] }).getByLabel('5', { exact: true }).check()
     await page.getByRole('group', { name: cs['action.close.effort'] }).getByLabel('4', { exact: true }).check()
     await page.getByRole('button', { name: cs['action.close.submit'] }).click()
@@ -259,11 +280,13 @@ describe('the officials\' web UI in a real browser, through two nodes', function
       await page.getByRole('heading', { level: 1, name: cs['alerts.title'] }).waitFor()
       return false
     })
+    await checkA11y(page, 'alerts')
     await page.getByRole('link', { name: cs['alertType.services-risk'] }).click()
     await page.getByText('Niebezpieczne instalacje gazowe wykonywane bez uprawnień.').waitFor()
     expect(await page.getByText(`${cs['subject.name']}: Gaz-Instal sp. z o.o.`).count()).to.equal(1)
     expect(await page.getByText(cs['alert.addressed.all']).count()).to.equal(1)
     await screenshot(page, 'alert-cs')
+    await checkA11y(page, 'alert')
     assertClean(czech, czOrigin)
     await czech.context.close()
   })

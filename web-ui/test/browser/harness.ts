@@ -5,7 +5,8 @@
  * Debian Chromium driven by playwright-core. A missing Chromium or an unbuilt UI is a
  * failure with the fix in its message, never a skip.
  */
-import { access, mkdir } from 'node:fs/promises'
+import { access, mkdir, readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { createApiApp, startApiServer, type ApiServer, type ImiNode } from '@imi/node'
@@ -128,6 +129,17 @@ export async function watchedPage (browser: Browser, origin: string, locale: str
   page.on('dialog', (d) => { errors.push(`dialog opened: ${d.message()}`); void d.dismiss() })
   return { context, page, errors, requests, offOrigin }
 }
+
+/** axe-core's violations on the page as it stands, worst first: "impact id (n elements)". */
+export async function accessibilityViolations (page: Page): Promise<Array<{ impact: string, id: string, targets: string[] }>> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  // Evaluated through the DevTools protocol, so the page's CSP (no inline script) does not apply to the checker.
+  await page.evaluate(axeSource)
+  return await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+    impact: v.impact ?? 'unknown', id: v.id, targets: v.nodes.map((n) => n.target.join(' '))
+  })))`)
+}
+let axeSource: string | undefined
 
 export async function screenshot (page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
