@@ -232,12 +232,22 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     expect(await questions.getByText(naturalPersonCs, { exact: true }).count()).to.equal(1)
     expect(await questions.getByText('jednoosobowa działalność gospodarcza').count()).to.equal(1)
     await checkA11y(page, 'answered request with the close form')
+    // A forged post riding on the session cookie but without the CSRF token is refused.
+    const requestId = /#\/requests\/([A-Za-z0-9_-]{22})$/.exec(page.url())![1]!
+    const forged = await czech.context.request.post(`${czOrigin}/api/v1/requests/${requestId}/close`, { data: { rating: { timeliness: 1, effort: 1 } } })
+    expect(forged.status()).to.equal(403)
+    expect((await forged.json() as { error: { code: string } }).error.code).to.equal('ERR_CSRF')
     await page.getByRole('group', { name: cs['action.close.timeliness'] }).getByLabel('5', { exact: true }).check()
     await page.getByRole('group', { name: cs['action.close.effort'] }).getByLabel('4', { exact: true }).check()
     await page.getByRole('button', { name: cs['action.close.submit'] }).click()
     await until('closed on CZ', async () => await statusIs(page, cs['status.closed']))
     expect(await page.getByText(cs['event.rating'].replace('{timeliness}', '5').replace('{effort}', '4')).count()).to.be.greaterThan(0)
     await screenshot(page, 'request-closed-cs')
+    // On a tablet in portrait the page reflows: nothing wider than the screen.
+    await page.setViewportSize({ width: 768, height: 1024 })
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'horizontal scrolling at 768 px').to.equal(true)
+    await screenshot(page, 'request-closed-cs-tablet')
+    await page.setViewportSize({ width: 1280, height: 900 })
 
     // The Polish side sees the closure too.
     await until('closed on PL', async () => { await p.reload(); await p.getByRole('heading', { level: 1 }).waitFor(); return await statusIs(p, pl['status.closed']) })
