@@ -6,13 +6,13 @@
  * when CZ deletes, it tells PL; PL deletes its copy at once and returns a signed erasure
  * receipt, which CZ's request view shows.
  *
- * The schedulers are built here from each started node's public parts (node.ts does not
- * construct one yet); once it does, use the node's own.
+ * Until node.ts constructs a scheduler (`node.retention`, its policy from
+ * `NodeOverrides.retentionPolicy`), the test builds one from each started node's public parts.
  */
 import { expect } from 'chai'
 import { randomBytes } from 'node:crypto'
-import { decodeRetentionPolicy, verifyEnvelope, type AuthorityEntry, type RequestState } from '@imi/protocol'
-import { nodeCrypto, silentLogger, type ImiNode } from '../../src/index.js'
+import { decodeRetentionPolicy, verifyEnvelope, type AuthorityEntry, type RequestState, type RetentionPolicy } from '@imi/protocol'
+import { nodeCrypto, silentLogger, type ImiNode, type NodeOverrides } from '../../src/index.js'
 import type { Actor } from '../../src/services/accounts/permissions.js'
 import { RetentionScheduler } from '../../src/services/retention/retention-scheduler.js'
 import { eventually, makeFederation, TEST_FED, type TestFederation } from '../fixtures/federation.js'
@@ -32,6 +32,16 @@ describe('retention across two real nodes', function () {
   let pl: ImiNode
   let czRetention: RetentionScheduler
   let plRetention: RetentionScheduler
+  const built: RetentionScheduler[] = []
+  /** The node's own scheduler once node.ts wires one; until then, one built from the node's parts. */
+  const retentionOf = async (n: ImiNode, policy?: RetentionPolicy): Promise<RetentionScheduler> => {
+    const own = (n as unknown as { retention?: RetentionScheduler }).retention
+    if (own !== undefined) return own
+    const r = new RetentionScheduler({ store: n.store, clock, logger: silentLogger, messaging: n.messaging, requests: n.requests, alerts: n.alerts }, { country: n.config.country, ...(policy !== undefined && { policy }) })
+    await r.start()
+    built.push(r)
+    return r
+  }
   const brno = official('cz-brno')
   const krakow = official('pl-krakow')
 
@@ -43,21 +53,19 @@ describe('retention across two real nodes', function () {
 
   before(async () => {
     fed = await makeFederation(['CZ', 'PL'])
-    cz = await fed.start('CZ', { clock })
+    cz = await fed.start('CZ', { clock, retentionPolicy: OLDER_REGIME } as NodeOverrides)
     pl = await fed.start('PL', { clock })
     await cz.authorities.importAuthorities([authority('cz-brno')])
     await pl.authorities.importAuthorities([authority('pl-krakow')])
     for (const [n, country, id] of [[cz, 'PL', 'pl-krakow'], [pl, 'CZ', 'cz-brno']] as const) {
       await eventually(async () => { await n.directory.refreshCountry(country); return n.directory.authority(country, id) }, 20_000, `${id} listed`)
     }
-    czRetention = new RetentionScheduler({ store: cz.store, clock, logger: silentLogger, messaging: cz.messaging, requests: cz.requests, alerts: cz.alerts }, { country: 'CZ', policy: OLDER_REGIME })
-    plRetention = new RetentionScheduler({ store: pl.store, clock, logger: silentLogger, messaging: pl.messaging, requests: pl.requests, alerts: pl.alerts }, { country: 'PL' })
-    await czRetention.start()
-    await plRetention.start()
+    czRetention = await retentionOf(cz, OLDER_REGIME)
+    plRetention = await retentionOf(pl)
+    expect(czRetention.policy).to.deep.equal(OLDER_REGIME)
   })
   after(async () => {
-    czRetention?.stop()
-    plRetention?.stop()
+    for (const r of built) r.stop()
     await fed.close()
   })
 
