@@ -297,6 +297,12 @@ describe('the officials\' web UI in a real browser, through two nodes', function
     expect(await page.getByText(cs['alert.addressed.all']).count()).to.equal(1)
     await screenshot(page, 'alert-cs')
     await checkA11y(page, 'alert')
+    // Log-out ends the session on the node: a reload shows the log-in page again.
+    await page.getByRole('button', { name: cs['nav.logout'] }).click()
+    await page.getByText(cs['app.loggedOut']).waitFor()
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: cs['login.title'] }).waitFor()
+    expect((await czech.context.request.get(`${czOrigin}/api/v1/session`)).status()).to.equal(401)
     assertClean(czech, czOrigin)
     await czech.context.close()
   })
