@@ -60,16 +60,26 @@ export const requestsListPage: Page<ListRoute> = async (ctx, route) => {
   const refresh = h('button', { type: 'button', class: 'secondary' }, t('requests.refresh'))
 
   let loading: Promise<void> | undefined
+  let shown: string | undefined
   const load = async (): Promise<void> => {
     if (loading !== undefined) return await loading
     loading = ctx.api.requests(route.box, route.status).then(
-      (requests) => { replace(results, table(ctx, route.box, requests)) },
-      (err: unknown) => { replace(results, ctx.failure(err)) }
+      (requests) => {
+        // Unchanged lists are left alone, so a refresh never moves anyone's focus or place for nothing.
+        const signature = JSON.stringify(requests.map((r) => [r.id, r.status, r.lastActivity]))
+        if (signature === shown) return
+        shown = signature
+        replace(results, table(ctx, route.box, requests))
+      },
+      (err: unknown) => { shown = undefined; replace(results, ctx.failure(err)) }
     ).finally(() => { loading = undefined })
     await loading
   }
   refresh.addEventListener('click', () => { void load() })
-  const timer = setInterval(() => { if (document.visibilityState === 'visible') void load() }, REFRESH_MS)
+  // Automatic refreshes wait while the official is working inside the list (focus would be lost).
+  const timer = setInterval(() => {
+    if (document.visibilityState === 'visible' && !results.contains(document.activeElement)) void load()
+  }, REFRESH_MS)
   ctx.onLeave(() => { clearInterval(timer) })
   await load()
   return h('div', { class: 'page page-requests' },
