@@ -1,0 +1,54 @@
+/**
+ * Built-in scenarios, as raw objects (parseScenario fills in the defaults):
+ * - small: five states for 30 simulated days at their share of the 2019 request rate,
+ *   a node crashing and coming back 18 hours later. Runs in under a minute.
+ * - faults: the same five states for 20 days: a node down for three days, a partition
+ *   and its healing, a member forging alerts. Its alert assertion fails today, showing
+ *   three things the node does not do yet (see simulations/README.md).
+ * - year: all 30 states for 365 simulated days at the 2019 rate (about 1,570 requests a
+ *   month) and the 2016-2017 alert rate (about 650 a month), with a crash and restart.
+ */
+export const BUILT_IN_SCENARIOS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+  small: {
+    name: 'small',
+    description: 'Five member states, 30 simulated days at their share of the 2019 request rate; Austria crashes on day 10 and restarts 18 hours later.',
+    seed: 1,
+    nodes: ['CZ', 'PL', 'AT', 'RO', 'DE'],
+    durationDays: 30,
+    faults: [
+      { at: 10, kind: 'crash', nodes: ['AT'] },
+      { at: 10.75, kind: 'restart', nodes: ['AT'] }
+    ],
+    assertions: [
+      { id: 'alerts', kind: 'every-alert-reaches-every-live-node' },
+      { id: 'forgeries', kind: 'no-forged-accepted' },
+      { id: 'crash', kind: 'nothing-lost-across-crashes' },
+      { id: 'requests', kind: 'all-requests-delivered' }
+    ]
+  },
+  faults: {
+    name: 'faults',
+    description: 'Five member states, 20 simulated days; Austria is down from day 2 to day 5; Romania is cut off from the others from day 8 to day 10; Poland puts forged alerts on gossip on day 14.',
+    seed: 7,
+    nodes: ['CZ', 'PL', 'AT', 'RO', 'DE'],
+    durationDays: 20,
+    faults: [
+      { at: 2, kind: 'crash', nodes: ['AT'] },
+      { at: 5, kind: 'restart', nodes: ['AT'] },
+      { at: 8, kind: 'partition', nodes: ['RO'] },
+      { at: 10, kind: 'heal' },
+      { at: 14, kind: 'forge', nodes: ['PL'] }
+    ]
+  },
+  year: {
+    name: 'year',
+    description: 'All 30 member states for 365 simulated days at the 2019 request rate and the 2016-2017 alert rate; Germany crashes on day 100 and restarts on day 102.',
+    seed: 2019,
+    nodes: 30,
+    durationDays: 365,
+    faults: [
+      { at: 100, kind: 'crash', nodes: ['DE'] },
+      { at: 102, kind: 'restart', nodes: ['DE'] }
+    ]
+  }
+}
