@@ -1,0 +1,259 @@
+/**
+ * One federation of real member-state nodes in this process, on loopback TCP, sharing
+ * the simulation's virtual clock: the same node code member states run (createNode),
+ * with identities derived from the seed, a genesis roster co-signed by every founder
+ * (as the integration fixtures and `imi-bootstrap genesis` do), real LevelDB folders
+ * (fsync off: durability is not what a simulation measures) and the harness's faults.
+ *
+ * Faults, and what they mean here:
+ * - crash: `node.stop()` at a step boundary, with no drain or warning: outbox entries,
+ *   half-finished requests and unreceipted messages stay as they are on disk. It is a
+ *   clean process stop, not a SIGKILL (that needs a node per process; the integration
+ *   tests cover SIGKILL mid-burst).
+ * - restart: a new node object on the same data folder, key and port.
+ * - partition: the federation is split in two sides. Every connection across the cut
+ *   is closed at once, and from then on every new connection across it is aborted the
+ *   moment libp2p reports it open (before any stream on it can be negotiated), on both
+ *   ends. The node's connection gater cannot be told (it follows the roster), so this
+ *   is the harness acting on `connection:open`; the run counts the aborted connections
+ *   and any request event that still crossed the cut (`partitionLeaks`).
+ * - heal: the cut is lifted. The harness does not reconnect anyone: nodes find each
+ *   other again by their own means (outbox retries, DHT traffic, gossip).
+ * - forge: a node puts forged alerts straight onto the gossip topic (a key the roster
+ *   does not know, and its own key claiming another state), as a misbehaving member would.
+ * Latency and loss between chosen nodes are not injected yet.
+ */
+import { mkdir, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { createHash, randomBytes } from 'node:crypto'
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import {
+  ALERT_KIND, cosignRoster, encodeWire, proposeRoster, signEnvelope, type Json, type RosterDocument, type SignedRoster
+} from '@imi/protocol'
+import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, type ImiNode, type Logger, type NodeIdentity } from '@imi/node'
+import type { NodeSettings } from './scenario.js'
+import type { SimClock } from './sim-clock.js'
+
+export interface SimMember {
+  readonly country: string
+  readonly identity: NodeIdentity
+  readonly port: number
+  readonly dataDir: string
+}
+
+/** Ports handed out in this process: the kernel may offer a just-closed one again. */
+const handedOut = new Set<number>()
+
+async function freePort (): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer()
+      srv.once('error', reject)
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port
+        srv.close(() => { resolve(p) })
+      })
+    })
+    if (handedOut.has(port)) continue
+    handedOut.add(port)
+    return port
+  }
+}
+
+/** The same seed, federation and country always give the same node key (and PeerId). */
+export async function seededIdentity (seed: number, federationId: string, country: string): Promise<NodeIdentity> {
+  const bytes = createHash('sha256').update(`imi-sim/${seed}/${federationId}/${country}`).digest()
+  return identityFrom(await generateKeyPairFromSeed('Ed25519', new Uint8Array(bytes)))
+}
+
+export interface FederationInit {
+  readonly index: number
+  readonly federationId: string
+  readonly countries: readonly string[]
+  readonly dir: string
+  readonly clock: SimClock
+  readonly seed: number
+  readonly settings: NodeSettings
+  readonly logger: Logger
+}
+
+export interface FaultCounters {
+  crashes: number
+  restarts: number
+  partitions: number
+  /** Connections across a partition aborted as they opened. */
+  abortedConnections: number
+  /** Connections closed when a partition began. */
+  closedConnections: number
+  forgedPublished: number
+}
+
+export class SimFederation {
+  private readonly nodes = new Map<string, ImiNode>()
+  private readonly countryOf = new Map<string, string>()
+  /** One side of the partition in place, or undefined. */
+  private cut: ReadonlySet<string> | undefined
+  readonly counters: FaultCounters = { crashes: 0, restarts: 0, partitions: 0, abortedConnections: 0, closedConnections: 0, forgedPublished: 0 }
+  /** Called after a node (re)starts, before the harness goes on: the driver listens to it. */
+  onStart: (country: string, node: ImiNode) => void = () => {}
+  /** Called before a node stops. */
+  onStop: (country: string, node: ImiNode) => void = () => {}
+
+  private constructor (readonly init: FederationInit, readonly members: readonly SimMember[], readonly genesis: SignedRoster) {
+    for (const m of members) this.countryOf.set(m.identity.peerId, m.country)
+  }
+
+  get federationId (): string { return this.init.federationId }
+  get countries (): readonly string[] { return this.init.countries }
+
+  static async create (init: FederationInit): Promise<SimFederation> {
+    await mkdir(init.dir, { recursive: true })
+    const created = init.clock.now()
+    const members: SimMember[] = []
+    for (const country of init.countries) {
+      members.push({ country, identity: await seededIdentity(init.seed, init.federationId, country), port: await freePort(), dataDir: join(init.dir, country.toLowerCase()) })
+    }
+    const doc: RosterDocument = {
+      fed: init.federationId,
+      version: 1,
+      created,
+      members: members.map((m) => rosterMemberOf(m.identity, m.country, [`/ip4/127.0.0.1/tcp/${m.port}`], created - 1000)),
+      bootstraps: []
+    }
+    // The founding act: every member signs the genesis with its own key.
+    let genesis: SignedRoster = proposeRoster(doc)
+    for (const m of members) genesis = cosignRoster(genesis, m.identity.signer)
+    return new SimFederation(init, members, genesis)
+  }
+
+  member (country: string): SimMember {
+    const m = this.members.find((x) => x.country === country)
+    if (m === undefined) throw new Error(`${this.federationId} has no member ${country}`)
+    return m
+  }
+
+  /** The running node of `country`, or undefined while it is down. */
+  node (country: string): ImiNode | undefined { return this.nodes.get(country) }
+  isLive (country: string): boolean { return this.nodes.has(country) }
+  live (): string[] { return this.countries.filter((c) => this.nodes.has(c)) }
+  get partitioned (): boolean { return this.cut !== undefined }
+
+  /** Both nodes run and no partition separates them. */
+  reachable (a: string, b: string): boolean {
+    return this.isLive(a) && this.isLive(b) && !this.across(a, b)
+  }
+
+  across (a: string, b: string): boolean {
+    return this.cut !== undefined && this.cut.has(a) !== this.cut.has(b)
+  }
+
+  async startAll (): Promise<void> {
+    // Sequentially: each start dials the members already up, as a federation comes up in practice.
+    for (const c of this.countries) await this.start(c)
+  }
+
+  private async start (country: string): Promise<ImiNode> {
+    const m = this.member(country)
+    const s = this.init.settings
+    const config = parseConfig({
+      country,
+      federationId: this.federationId,
+      dataDir: m.dataDir,
+      p2p: { listen: [`/ip4/127.0.0.1/tcp/${m.port}`], singleHost: true },
+      api: { port: 0 },
+      storage: { sync: false },
+      delivery: { retryInitialMs: s.retryInitialMs, retryMaxMs: s.retryMaxMs },
+      directory: { refreshMs: Math.round(s.directoryRefreshHours * 3_600_000), republishMs: Math.round(s.directoryRepublishHours * 3_600_000) },
+      log: { level: 'warn' }
+    }, this.init.dir)
+    const node = await createNode(config, { clock: this.init.clock, logger: this.init.logger.child(country), identity: m.identity, roster: [this.genesis] })
+    await node.start()
+    this.nodes.set(country, node)
+    node.libp2p!.addEventListener('connection:open', (evt) => {
+      const remote = this.countryOf.get(evt.detail.remotePeer.toString())
+      if (remote !== undefined && this.across(country, remote)) {
+        this.counters.abortedConnections++
+        evt.detail.abort(new Error('simulated network partition'))
+      }
+    })
+    this.onStart(country, node)
+    return node
+  }
+
+  async crash (country: string): Promise<void> {
+    const node = this.nodes.get(country)
+    if (node === undefined) return
+    this.onStop(country, node)
+    this.nodes.delete(country)
+    this.counters.crashes++
+    await node.stop()
+  }
+
+  async restart (country: string): Promise<void> {
+    if (this.nodes.has(country)) return
+    this.counters.restarts++
+    await this.start(country)
+  }
+
+  /** Splits the federation: `side` against everyone else. */
+  async partition (side: readonly string[]): Promise<void> {
+    this.cut = new Set(side)
+    this.counters.partitions++
+    for (const [country, node] of this.nodes) {
+      for (const conn of node.libp2p?.getConnections() ?? []) {
+        const remote = this.countryOf.get(conn.remotePeer.toString())
+        if (remote !== undefined && this.across(country, remote)) {
+          this.counters.closedConnections++
+          conn.abort(new Error('simulated network partition'))
+        }
+      }
+    }
+  }
+
+  heal (): void { this.cut = undefined }
+
+  /**
+   * What a misbehaving member does: forged alerts straight onto the gossip topic, past
+   * its own broadcaster. One signed by a key the roster does not know (claiming to be
+   * another state), one signed with the member's own key but claiming another state.
+   * Returns the forged envelopes' ids: no node may ever hold them.
+   */
+  async forge (from: string, now: number): Promise<string[]> {
+    const node = this.nodes.get(from)
+    if (node === undefined || node.broadcastGossip === undefined) return []
+    const other = this.countries.find((c) => c !== from)!
+    const stranger = identityFrom(await generateKeyPairFromSeed('Ed25519', new Uint8Array(createHash('sha256').update(`stranger/${now}`).digest())))
+    const ids: string[] = []
+    const alertId = (n: number): string => createHash('sha256').update(`forged/${from}/${now}/${n}`).digest('base64url').slice(0, 22)
+    for (const [n, signer] of [stranger.signer, this.member(from).identity.signer].entries()) {
+      const env = signEnvelope({
+        kind: ALERT_KIND, from: other, to: ['*'], fromAuthority: 'forged',
+        body: { alert: alertId(n), action: 'issue', area: 'professional-qualifications', type: 'professional-ban', addressed: ['*'] },
+        personalData: { content: { description: 'forged', concerned: { name: 'Nobody' } } } as unknown as Json
+      }, { federationId: this.federationId, signer, crypto: nodeCrypto, now, randomBytes: (k) => new Uint8Array(randomBytes(k)) })
+      await node.libp2p!.services.pubsub.publish(node.broadcastGossip.topic, encodeWire(env.wire)).catch(() => {})
+      ids.push(env.hdr.id)
+      this.counters.forgedPublished++
+    }
+    return ids
+  }
+
+  /** Messages owed to nodes this one can reach now (the others cannot drain). */
+  owedToReachable (country: string): number {
+    const node = this.nodes.get(country)
+    if (node === undefined) return 0
+    let n = 0
+    for (const q of node.messaging.outboxSummary()) if (this.reachable(country, q.country)) n += q.pending
+    return n
+  }
+
+  /** Every message owed, reachable or not. */
+  owed (country: string): number { return this.nodes.get(country)?.messaging.outboxDepth() ?? 0 }
+
+  async close (removeData = true): Promise<void> {
+    await Promise.all([...this.nodes.entries()].map(async ([c, n]) => { this.onStop(c, n); await n.stop().catch(() => {}) }))
+    this.nodes.clear()
+    if (removeData) await rm(this.init.dir, { recursive: true, force: true })
+  }
+}
