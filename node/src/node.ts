@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises'
 import { gzipSync } from 'node:zlib'
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { encodeReply, type CryptoSuite, type NodeStatus, type SignedRoster } from '@imi/protocol'
+import { encodeReply, type CryptoSuite, type NodeStatus, type RetentionPolicy, type SignedRoster } from '@imi/protocol'
 import { systemClock, type Clock } from './clock.js'
 import { RATE_LIMITS, RateLimiter } from './rate-limit.js'
 import type { NodeConfig } from './config.js'
@@ -40,6 +40,7 @@ import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
 import { AuditTrail } from './services/audit/audit-trail.js'
 import { RequestDeadlines } from './services/requests/deadlines.js'
+import { RetentionScheduler } from './services/retention/retention-scheduler.js'
 import { RequestDrafts } from './services/requests/drafts.js'
 import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
@@ -59,6 +60,8 @@ export interface NodeOverrides {
   readonly directorySource?: LocalDirectorySource
   /** More libp2p services on this node (benchmarks: a floodsub beside gossipsub). */
   readonly p2pServices?: P2PInit['extraServices']
+  /** Retention rules instead of the defaults (6 months to blocking, 3 years to deletion). */
+  readonly retentionPolicy?: RetentionPolicy
 }
 
 
@@ -82,6 +85,7 @@ export class ImiNode {
   broadcaster!: Broadcaster
   alerts!: AlertService
   notifications!: NotificationService
+  retention!: RetentionScheduler
   private mailNotifier?: MailNotifier
   alertSealer!: AlertSealer
   broadcastGossip?: BroadcastGossip
@@ -173,7 +177,8 @@ export class ImiNode {
       logger: this.log.child('messaging'), authorities: this.directory
     }, { federationId: config.federationId, retryInitialMs: config.delivery.retryInitialMs, retryMaxMs: config.delivery.retryMaxMs })
     this.requests = new RequestService({
-      store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes
+      store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes,
+      audit: this.audit
     }, { country: config.country })
     this.requestDrafts = new RequestDrafts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests })
     this.requestDeadlines = new RequestDeadlines({
@@ -186,8 +191,13 @@ export class ImiNode {
     this.alertSealer = rosterSealer({ roster: () => this.roster.current, identity: () => this.identity, clock: this.clock })
     this.alerts = new AlertService({
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, messaging: this.messaging, authorities: this.authorities,
-      roster: () => this.roster.current, sealer: this.alertSealer, randomBytes: this.randomBytes, logger: this.log.child('alerts')
+      roster: () => this.roster.current, sealer: this.alertSealer, randomBytes: this.randomBytes, logger: this.log.child('alerts'), audit: this.audit
     }, { federationId: config.federationId, country: config.country })
+    // Before the direct-message handler runs: the erasure messages are the scheduler's.
+    this.retention = new RetentionScheduler({
+      store: this.store, clock: this.clock, logger: this.log.child('retention'), messaging: this.messaging,
+      requests: this.requests, alerts: this.alerts, audit: this.audit
+    }, { country: config.country, ...(this.overrides.retentionPolicy !== undefined && { policy: this.overrides.retentionPolicy }) })
     this.notifications = new NotificationService({
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, authorities: this.authorities,
       randomBytes: this.randomBytes, logger: this.log.child('notifications')
@@ -226,6 +236,7 @@ export class ImiNode {
     await this.messaging.start()
     await this.requests.start()
     await this.requestDeadlines.start()
+    await this.retention.start()
     if (config.mail.enabled) {
       this.mailNotifier = new MailNotifier({
         mailer: await smtpMailer(config.mail), accounts: this.accounts, requests: this.requests, deadlines: this.requestDeadlines, alerts: this.alerts,
@@ -308,6 +319,7 @@ export class ImiNode {
     this.mailNotifier?.stop()
     this.broadcastGossip?.stop()
     this.broadcastSync?.stop()
+    this.retention?.stop()
     this.requestDeadlines?.stop()
     this.requests?.stop()
     this.messaging?.stop()

@@ -87,6 +87,12 @@ async function run (argv: string[]): Promise<string[] | undefined> {
       const config = await loadConfig(configFile(parse('verify-audit', args, CONFIG_OPTION).values, cwd))
       return await (await import('./verify-audit.js')).verifyAuditCommand(config)
     }
+    case 'diagnose': {
+      const { values } = parse('diagnose', args, { ...CONFIG_OPTION, export: { type: 'string' } })
+      const out = optional(values, 'export')
+      const config = await loadConfig(configFile(values, cwd))
+      return await (await import('./diagnose.js')).diagnoseCommand(config, out === undefined ? {} : { exportFile: resolve(cwd, out) })
+    }
     case 'backup': {
       const { values } = parse('backup', args, { ...CONFIG_OPTION, out: { type: 'string' }, 'passphrase-file': { type: 'string' } })
       const file = configFile(values, cwd)

@@ -15,6 +15,12 @@ export const USAGE = `usage: npm run imi -- <command> [options]
   verify-audit [--config ./imi.json]
       check the audit trail's hash chain (who processed which personal data), through the
       running node or from its files when it is stopped; exit 1 when broken
+  diagnose [--config ./imi.json] [--export <file>]
+      judge every dependency green, yellow or red, one line each: the files the
+      configuration names, the roster and this node's key in it, the running node, its
+      outbox, the other members and bootstrap nodes (TCP), the clock, the data folder's
+      disk, the directory's freshness; exit 1 when anything is red; --export also writes
+      the diagnosis with versions, configuration and status as JSON for support
   backup --out <file> --passphrase-file <file> [--config ./imi.json]
       write an encrypted backup of the node: its database (a consistent snapshot, taken
       through the running node or from its files), configuration, key, token and roster

@@ -148,5 +148,13 @@ describe('information requests over the HTTP API of two nodes', function () {
     const view = await nimic.call('GET', `/requests/${list.json.requests[0].id as string}`)
     expect(view.status).to.equal(200)
     expect(view.json).not.to.have.property('subject')
+    // Every read of the person's data is on the audit trail, by whom; the trail names no person.
+    const closed = (list.json.requests as Json[]).find((r) => r.status === 'closed')!
+    const audit = await nimic.call('GET', `/audit?procedure=${closed.id as string}`)
+    expect(audit.status, JSON.stringify(audit.json)).to.equal(200)
+    const reads = (audit.json.entries as Json[]).filter((e) => e.action === 'read')
+    expect(reads.map((e) => e.actor.username)).to.include('piotr.nowak')
+    expect(JSON.stringify(audit.json)).not.to.contain('Wiśniewski')
+    expect((await nimic.call('GET', '/audit/verify')).json.ok).to.equal(true)
   })
 })

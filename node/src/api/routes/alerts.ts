@@ -13,7 +13,7 @@ import { expectArray, expectCountry, expectObject, expectOneOf, expectString, on
 import { actorOf, type ApiEnv } from '../principal.js'
 
 const ALERT_ID = /^[A-Za-z0-9_-]{22}$/
-export type AlertsApi = Pick<AlertService, 'issue' | 'withdraw' | 'close' | 'reroute' | 'list' | 'get'>
+export type AlertsApi = Pick<AlertService, 'issue' | 'withdraw' | 'close' | 'reroute' | 'list' | 'get' | 'readBlocked'>
 
 function reasonOf (raw: unknown): string | undefined {
   const o = expectObject(raw, 'request body')
@@ -44,6 +44,11 @@ export function alertRoutes (node: { readonly alerts: AlertsApi }): Hono<ApiEnv>
       return c.json(view, 201)
     })
     .get('/alerts/:id', async (c) => c.json(await node.alerts.get(actorOf(c), id(c.req.param('id')))))
+    .post('/alerts/:id/blocked', bodyLimit(4096), async (c) => {
+      const o = expectObject(await readJson(c), 'request body')
+      onlyKeys(o, ['reason'], 'request body')
+      return c.json(await node.alerts.readBlocked(actorOf(c), id(c.req.param('id')), expectString(o.reason, 'reason')))
+    })
     .post('/alerts/:id/withdraw', bodyLimit(4096), async (c) => c.json(await node.alerts.withdraw(actorOf(c), id(c.req.param('id')), reasonOf(await readJson(c)))))
     .post('/alerts/:id/close', bodyLimit(4096), async (c) => c.json(await node.alerts.close(actorOf(c), id(c.req.param('id')), reasonOf(await readJson(c)))))
     .put('/alerts/:id/routing', bodyLimit(16 * 1024), async (c) => {

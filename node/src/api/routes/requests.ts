@@ -31,7 +31,7 @@ const BOXES = ['any', 'inbox', 'outbox'] as const
 const STATUSES = ['any', 'sent', 'accepted', 'answered', 'info-requested', 'closed', 'withdrawn'] as const
 type UserAction = Exclude<RequestAction, 'send' | 'disclose'>
 
-export type RequestsApi = Pick<RequestService, 'send' | 'act' | 'get' | 'list' | 'attachment'>
+export type RequestsApi = Pick<RequestService, 'send' | 'act' | 'get' | 'list' | 'attachment' | 'readBlocked'>
 
 /** The body keys each action takes, and how they become event fields and personal data. */
 type Fields = NonNullable<ActionInput['fields']>
@@ -99,6 +99,14 @@ export function requestRoutes (node: { readonly requests: RequestsApi }): Hono<A
       const lang = c.req.query('lang') ?? (principal.kind === 'user' ? principal.auth.user.language : undefined) ?? 'en'
       if (!(LANGUAGES as readonly string[]).includes(lang)) throw new InvalidRequestError('lang must be an IMI language code such as pl')
       return c.json(await node.requests.get(actorOf(c), id(c.req.param('id')), lang))
+    })
+    // Blocked data, read only to prove an exchange took place: the reason is required and audited.
+    .post('/requests/:id/blocked', async (c) => {
+      const o = expectObject(await readJson(c), 'request body')
+      onlyKeys(o, ['reason', 'lang'], 'request body')
+      const lang = o.lang === undefined ? 'en' : expectString(o.lang, 'lang')
+      if (!(LANGUAGES as readonly string[]).includes(lang)) throw new InvalidRequestError('lang must be an IMI language code such as pl')
+      return c.json(await node.requests.readBlocked(actorOf(c), id(c.req.param('id')), expectString(o.reason, 'reason'), lang))
     })
     .get('/requests/:id/attachments/:sha256', async (c) => {
       const file = await node.requests.attachment(actorOf(c), id(c.req.param('id')), expectString(c.req.param('sha256'), 'sha256', /^[A-Za-z0-9_-]{43}$/))

@@ -177,6 +177,7 @@ export class AlertService extends EventTarget {
     const blocked = retention?.blockedAt !== undefined
     const readable = (!blocked || (readBlocked && retention.deletedAt === undefined)) && this.mayRead(actor, record)
     const content = readable ? await this.content(record) : undefined
+    if (content !== undefined && !readBlocked) await this.components.audit?.record(actor, 'read', { kind: 'alert', id })
     const delivery = record.state.from === this.init.country ? await this.delivery(record.state) : undefined
     return {
       ...record, ...(content !== undefined && { content }), ...(delivery !== undefined && { delivery }),

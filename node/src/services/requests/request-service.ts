@@ -237,6 +237,10 @@ export class RequestService extends EventTarget {
       })
     }
     const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
+    // Art 17(3): every read that shows personal data is on the audit trail (a blocked read records its own, with the reason).
+    if (!readBlocked && (subject !== undefined || events.some((e) => e.personalData !== undefined))) {
+      await this.components.audit?.record(actor, 'read', { kind: 'request', id: requestId })
+    }
     const erasure = await erasureView(this.components.store, retention, requestId)
     return {
       state, role: side, questions: showQuestions(state, lang), events,

@@ -92,7 +92,7 @@ export async function erasureView (store: Pick<Store, 'get'>, record: RetentionR
  * why the node deleted ('retention', 'counterpart', 'data-subject').
  */
 export interface PersonalDataAuditHook {
-  record(actor: Actor | 'system', action: 'read-blocked' | 'block' | 'delete', procedure: { readonly kind: ProcedureKind, readonly id: string }, reason?: string): Promise<void>
+  record(actor: Actor | 'system', action: 'read' | 'export' | 'correct' | 'contest' | 'read-blocked' | 'block' | 'delete', procedure: { readonly kind: ProcedureKind, readonly id: string }, reason?: string): Promise<void>
 }
 
 /** A stated reason to read blocked data: required, trimmed, bounded. */
