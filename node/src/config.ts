@@ -23,7 +23,8 @@ export interface NodeConfig {
     readonly bootstrap: readonly string[]
     readonly singleHost: boolean
   }
-  readonly api: { readonly host: string, readonly port: number, readonly tokenFile: string }
+  /** `trustProxy`: behind a TLS reverse proxy that sets X-Forwarded-Proto, so session cookies get Secure. */
+  readonly api: { readonly host: string, readonly port: number, readonly tokenFile: string, readonly trustProxy: boolean }
   readonly storage: { readonly sync: boolean }
   readonly delivery: { readonly retryInitialMs: number, readonly retryMaxMs: number }
   /** How often other states' directories are fetched, and this state's re-signed and republished. */
@@ -133,7 +134,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     return isAbsolute(p) ? p : resolve(baseDir, p)
   }
   const p2p = section(r, 'p2p', ['listen', 'announce', 'bootstrap', 'singleHost'])
-  const api = section(r, 'api', ['host', 'port', 'tokenFile'])
+  const api = section(r, 'api', ['host', 'port', 'tokenFile', 'trustProxy'])
   const storage = section(r, 'storage', ['sync'])
   const delivery = section(r, 'delivery', ['retryInitialMs', 'retryMaxMs'])
   const directory = section(r, 'directory', ['refreshMs', 'republishMs'])
@@ -169,7 +170,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
       bootstrap: addrs(p2p.bootstrap, 'p2p.bootstrap', [], true),
       singleHost: bool(p2p.singleHost, 'p2p.singleHost', false)
     },
-    api: { host, port: int(api.port, 'api.port', DEFAULTS.apiPort, 0, 65535), tokenFile: path(api.tokenFile, 'api.tokenFile', DEFAULTS.tokenFile) },
+    api: { host, port: int(api.port, 'api.port', DEFAULTS.apiPort, 0, 65535), tokenFile: path(api.tokenFile, 'api.tokenFile', DEFAULTS.tokenFile), trustProxy: bool(api.trustProxy, 'api.trustProxy', false) },
     storage: { sync: bool(storage.sync, 'storage.sync', true) },
     delivery: { retryInitialMs, retryMaxMs },
     directory: {

@@ -98,7 +98,8 @@ export function errorHandler (logger: Logger) {
     } else if (err instanceof HTTPException && err.status < 500) {
       return c.json(errorBody(`ERR_HTTP_${err.status}`, err.message), err.status as ContentfulStatusCode)
     }
-    logger.error('api request failed', { method: c.req.method, path: c.req.path, code: err instanceof ImiError ? err.code : err.name })
+    // The route pattern, not the path: paths hold user names and other identifiers.
+    logger.error('api request failed', { method: c.req.method, route: c.req.routePath, code: err instanceof ImiError ? err.code : err.name })
     return c.json(errorBody('ERR_INTERNAL', 'internal error'), 500)
   }
 }

@@ -12,10 +12,10 @@ import { readApiToken } from './token.js'
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
 
-export async function serveNodeApi (node: ApiNode, config: Pick<NodeConfig, 'api'>, components: { logger?: Logger } = {}): Promise<ApiServer> {
+export async function serveNodeApi (node: ApiNode, config: { readonly api: Omit<NodeConfig['api'], 'trustProxy'> & { readonly trustProxy?: boolean } }, components: { logger?: Logger } = {}): Promise<ApiServer> {
   const logger = components.logger ?? silentLogger
   const token = await readApiToken(config.api.tokenFile)
-  const app = createApiApp(node, { token }, { logger })
+  const app = createApiApp(node, { token, trustProxy: config.api.trustProxy ?? false }, { logger })
   const server = await startApiServer(app, { host: config.api.host, port: config.api.port })
   // Plain HTTP: off this machine it belongs behind a TLS-terminating proxy.
   if (!LOOPBACK.test(config.api.host)) logger.warn('api listens beyond loopback without TLS', { host: config.api.host })

@@ -32,7 +32,7 @@ describe('node configuration', () => {
       keyFile: join(base, 'node.key'),
       rosterFile: join(base, 'roster.json'),
       p2p: { listen: ['/ip4/0.0.0.0/tcp/4001'], announce: [], bootstrap: [], singleHost: false },
-      api: { host: '127.0.0.1', port: 8080, tokenFile: join(base, 'api-token') },
+      api: { host: '127.0.0.1', port: 8080, tokenFile: join(base, 'api-token'), trustProxy: false },
       storage: { sync: true },
       delivery: { retryInitialMs: DEFAULTS.retryInitialMs, retryMaxMs: DEFAULTS.retryMaxMs },
       directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
