@@ -4,6 +4,7 @@ import { RECEIPT_KIND, validateReceiptBody } from './receipt.js'
 import { REQUEST_EVENT_KIND } from '../workflows/request/types.js'
 import { validateRequestEventBody } from '../workflows/request/body.js'
 import { REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody } from '../workflows/request/attachment.js'
+import { SUBJECT_CORRECTION_KIND, validateSubjectCorrectionBody } from '../workflows/request/correction.js'
 import { ALERT_KIND, ALERT_RECEIPT_KIND } from '../workflows/alert/types.js'
 import { validateAlertEventBody, validateAlertReceiptBody } from '../workflows/alert/body.js'
 import { ERASURE_KIND, ERASURE_RECEIPT_KIND, validateErasureBody, validateErasureReceiptBody } from '../retention/erasure.js'
@@ -20,7 +21,8 @@ export const DIRECT_MESSAGE_KINDS: ReadonlyMap<string, BodyValidator> = new Map(
   [REQUEST_ATTACHMENT_KIND, validateAttachmentChunkBody],
   [ALERT_RECEIPT_KIND, validateAlertReceiptBody],
   [ERASURE_KIND, validateErasureBody],
-  [ERASURE_RECEIPT_KIND, validateErasureReceiptBody]
+  [ERASURE_RECEIPT_KIND, validateErasureReceiptBody],
+  [SUBJECT_CORRECTION_KIND, validateSubjectCorrectionBody]
 ])
 
 /** Kinds that go to every member over gossip and anti-entropy; later workflows add theirs. */

@@ -11,3 +11,7 @@ export {
   ATTACHMENT_CHUNK_BYTES, REQUEST_ATTACHMENT_KIND, decodeAttachmentChunkBody, decodeAttachmentChunkData, validateAttachmentChunkBody,
   type AttachmentChunkBody
 } from './attachment.js'
+export {
+  SUBJECT_CORRECTION_KIND, SUBJECT_CORRECTION_KINDS, decodeSubjectCorrectionBody, decodeSubjectCorrectionData, validateSubjectCorrectionBody,
+  type SubjectCorrectionBody, type SubjectCorrectionData, type SubjectCorrectionKind
+} from './correction.js'
