@@ -17,7 +17,7 @@ import { rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { BootstrapNode } from '@imi/bootstrap'
 import { createNode, jsonLogger, loadConfig, serveNodeApi, type ImiNode } from '@imi/node'
-import { questionSetsFor } from '@imi/protocol'
+import { MEMBER_STATES, questionSetsFor } from '@imi/protocol'
 import { generateDirectory } from './dataset/index.js'
 import { layOutFederation } from './local-federation.js'
 
@@ -58,8 +58,9 @@ async function seedAccounts (node: ImiNode, cc: string): Promise<void> {
   const first = node.authorities.list({ status: 'active' })[0]
   if (first === undefined) return
   const coordinator = (await node.accounts.authenticate((await node.accounts.login(`nimic.${cc}`, password)).token)).actor
+  const language = MEMBER_STATES.find((m) => m.code === cc.toUpperCase())?.languages[0]
   await node.accounts.createUser(coordinator, first.entry.id, {
-    username: `official.${cc}`, displayName: `Demo official (${cc.toUpperCase()})`, password,
+    username: `official.${cc}`, displayName: `Demo official (${cc.toUpperCase()})`, password, ...(language !== undefined && { language }),
     grants: first.entry.areas.flatMap((area) => [{ area, role: 'request-handler' as const }, { area, role: 'local-data-admin' as const }])
   })
   officials.push({ country: cc.toUpperCase(), authority: first.entry.id })
@@ -83,7 +84,7 @@ console.log(`IMI ${TRAINING ? 'TRAINING' : 'demo'} federation "${fed.federationI
 console.log(`bootstrap  ${fed.bootstrap.address}/p2p/${fed.bootstrap.identity.peerId}`)
 for (const [i, m] of fed.members.entries()) {
   const status = nodes[i]!.status()
-  console.log(`${m.country}         p2p ${status.listen[0] ?? '-'}  API http://127.0.0.1:${m.apiPort}/api/v1  token ${relative(process.cwd(), join(m.dir, 'api-token'))}`)
+  console.log(`${m.country}         p2p ${status.listen[0] ?? '-'}  web UI http://127.0.0.1:${m.apiPort}/  API /api/v1  token ${relative(process.cwd(), join(m.dir, 'api-token'))}`)
 }
 
 const cz = nodes[0]!
