@@ -75,6 +75,10 @@ async function run (argv: string[]): Promise<string[] | undefined> {
       await startCommand(configFile(values, cwd), print)
       return undefined
     }
+    case 'stop': {
+      const config = await loadConfig(configFile(parse('stop', args, CONFIG_OPTION).values, cwd))
+      return await (await import('./stop.js')).stopCommand(config)
+    }
     case 'status': {
       const config = await loadConfig(configFile(parse('status', args, CONFIG_OPTION).values, cwd))
       return await (await import('./status.js')).statusCommand(config)

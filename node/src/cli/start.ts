@@ -12,6 +12,8 @@ import { serveMetrics, type MetricsServer } from '../metrics/serve-metrics.js'
 import { jsonLogger } from '../services/logger.js'
 import { CommandFailure } from './errors.js'
 import { isLocked } from './local-files.js'
+import { rm, writeFile } from 'node:fs/promises'
+import { pidFile } from './stop.js'
 
 /** A stuck shutdown must not leave a half-stopped node running forever. */
 const STOP_TIMEOUT_MS = 15_000
@@ -51,7 +53,7 @@ async function run (configFile: string): Promise<Running> {
 /** Stops the API first, so no request reaches a node that is going away; then exits. */
 function shutdown ({ node, api, metrics }: Running): void {
   setTimeout(() => { console.error(`error: the node did not stop within ${STOP_TIMEOUT_MS / 1000} s`); process.exit(1) }, STOP_TIMEOUT_MS).unref()
-  void Promise.all([api.close(), metrics?.close()]).then(async () => { await node.stop() }).then(
+  void Promise.all([api.close(), metrics?.close()]).then(async () => { await node.stop() }).then(async () => { await rm(pidFile(node.config), { force: true }) }).then(
     () => { process.exit(0) },
     (err: unknown) => { console.error(`error: stopping the node failed: ${(err as Error).message}`); process.exit(1) }
   )
@@ -74,6 +76,8 @@ export async function startCommand (configFile: string, print: (line: string) =>
   process.on('SIGTERM', stop)
 
   running = await run(configFile)
+  // For `imi stop`, and for service managers that want a pid file.
+  await writeFile(pidFile(running.node.config), `${process.pid}\n`)
   const s = running.node.status()
   print(`${s.country} node ${s.peerId} of federation ${s.federationId}, roster version ${s.rosterVersion} (${s.members} members)`)
   for (const a of s.listen) print(`p2p ${a}`)

@@ -7,6 +7,8 @@ export const USAGE = `usage: npm run imi -- <command> [options]
       descriptor to send to the federation); never overwrites an existing file
   start [--config ./imi.json]
       run the node (p2p and the local API) until SIGINT or SIGTERM; logs go to stderr
+  stop [--config ./imi.json]
+      stop the running node gracefully (as SIGTERM does) and wait until it is gone
   status [--config ./imi.json]
       ask the running node for its peers, roster version, outbox and evidence log
   verify-evidence [--config ./imi.json]

@@ -80,8 +80,14 @@ describe('backup and restore', function () {
       // The node went on working while the backup ran.
       expect((await call(node.api, 'GET', '/status')).status).to.equal(200)
     } finally {
-      await stop(node.proc)
+      // The operator's way: imi stop, which waits until the process is gone.
+      const exited = new Promise((resolve) => node.proc.once('exit', resolve))
+      const stopped = await imi('stop', '--config', join(dir, 'imi.json'))
+      expect(stopped.code, stopped.stderr).to.equal(0)
+      expect(stopped.stdout).to.include('CZ node stopped')
+      await exited
     }
+    expect((await imi('stop', '--config', join(dir, 'imi.json'))).code).to.equal(1) // nothing left to stop
     expect(backup.code, backup.stderr).to.equal(0)
     expect(backup.stdout).to.match(/backup of CZ written to .*cz\.imib: \d+ database entries, 4 files/)
     expect((await stat(join(tmp, 'cz.imib'))).mode & 0o777).to.equal(0o600)
