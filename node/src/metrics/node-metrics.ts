@@ -16,6 +16,9 @@ export function nodeMetrics (node: ImiNode, now: () => number): Registry {
   const failed = r.add(new Counter('imi_messages_failed_total', 'Direct messages given up for good, by error code'))
   const latency = r.add(new Histogram('imi_receipt_latency_seconds', 'From signing a direct message to storing its receipt', [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300, 3600, 86_400]))
   const broadcasts = r.add(new Counter('imi_broadcasts_accepted_total', 'Broadcast envelopes (alerts, notifications) accepted, by kind and source'))
+  const blocked = r.add(new Counter('imi_retention_blocked_total', 'Procedures whose personal data the retention policy blocked, by kind'))
+  const deleted = r.add(new Counter('imi_retention_deleted_total', 'Procedures whose personal data were deleted, by kind and reason'))
+  const runs = r.add(new Counter('imi_retention_runs_total', 'Retention scheduler runs'))
 
   const listen = (target: EventTarget, type: string, fn: (detail: Record<string, unknown>) => void): void => {
     target.addEventListener(type, (e) => { fn((e as CustomEvent<Record<string, unknown>>).detail) })
@@ -25,6 +28,9 @@ export function nodeMetrics (node: ImiNode, now: () => number): Registry {
   listen(node.messaging, 'delivered', (d) => { delivered.inc({ to: String(d.to) }); latency.observe(Number(d.latencyMs) / 1000) })
   listen(node.messaging, 'failed', (d) => { failed.inc({ code: String(d.code) }) })
   listen(node.broadcaster, 'accepted', (d) => { broadcasts.inc({ kind: String(d.kind), source: String(d.source) }) })
+  listen(node.retention, 'blocked', (d) => { blocked.inc({ kind: String(d.kind) }) })
+  listen(node.retention, 'deleted', (d) => { deleted.inc({ kind: String(d.kind), reason: String(d.reason) }) })
+  listen(node.retention, 'run', () => { runs.inc() })
 
   r.add(new Gauge('imi_broadcasts_rejected', 'Broadcast envelopes refused since start, by error code',
     () => [...node.broadcaster.rejected.entries()].map(([code, value]) => ({ labels: { code }, value }))))
