@@ -65,6 +65,10 @@ export const Bucket = {
   retention: 'retention',
   /** `<request id>/<kind>` -> the counterpart node's signed statement that it deleted its copy (erasure, erasure-receipt). */
   erasureReceipts: 'erasure-receipts',
+  /** Data subject request id -> a request from a data subject (Art 19): kind, deadline, status, procedures found; no personal data. */
+  subjectRequests: 'subject-requests',
+  /** `<request id>/<at>:<id>` -> a rectification of a request's subject or a contested accuracy, sent or received (the data in the message's sidecar). */
+  subjectCorrections: 'subject-corrections',
   /** libp2p's own datastore (peer store, DHT records). */
   libp2p: 'libp2p'
 } as const

@@ -71,6 +71,15 @@ export function maySeeWorkOf (actor: Actor, authority: string): boolean {
   return actor.kind === 'user' && actor.authority === authority
 }
 
+/**
+ * Handles requests from data subjects (Art 19) for `authority`: finds, exports, corrects
+ * and erases the person's data in the authority's procedures. Its local data
+ * administrators only (in any area); the coordinator sees no personal data.
+ */
+export function mayHandleSubjectRequests (actor: Actor, authority: string): boolean {
+  return actor.kind === 'user' && !actor.coordinator && actor.authority === authority && actor.grants.some((g) => g.role === 'local-data-admin')
+}
+
 /** Runs the node: roster, evidence, outbox, status, coordinator accounts. */
 export function mayOperate (actor: Actor): boolean {
   return actor.kind === 'operator'

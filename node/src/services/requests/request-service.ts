@@ -32,6 +32,17 @@ export interface RequestServiceComponents {
   readonly randomBytes: (n: number) => Uint8Array
   /** Art 17(3): reads of blocked personal data are recorded here (the audit trail connects). */
   readonly audit?: PersonalDataAuditHook
+  /** Art 19: the subject's corrections and contested accuracy, which the view shows (services/subjects connects). */
+  readonly subjectOverlay?: (requestId: string, withPersonalData: boolean) => Promise<SubjectOverlay | undefined>
+}
+
+/** What data subject rights add to a request's view: the corrected subject, and whether its accuracy is contested. */
+export interface SubjectOverlay {
+  /** The latest rectification's subject (only where the caller sees personal data, and while it is held). */
+  readonly subject?: SubjectData
+  readonly corrected?: { readonly at: number, readonly from: string }
+  /** The note only where the caller sees personal data; resolved by a later rectification. */
+  readonly contested?: { readonly at: number, readonly from: string, readonly note?: string, readonly resolvedAt?: number }
 }
 
 export interface RequestServiceInit {
@@ -100,6 +111,10 @@ export interface RequestView {
   /** The questions in the reader's language (free questions as written). */
   readonly questions: readonly ShownQuestion[]
   readonly subject?: SubjectData
+  /** The subject was corrected (Art 19): the latest correction, which `subject` shows. */
+  readonly corrected?: SubjectOverlay['corrected']
+  /** The data subject contests the accuracy of the subject's data (Art 19). */
+  readonly contested?: SubjectOverlay['contested']
   readonly events: readonly EventView[]
   /** Retention blocked the personal data: no normal view shows them (readBlocked does, with a stated reason). */
   readonly blocked?: true
@@ -236,7 +251,8 @@ export class RequestService extends EventTarget {
         ...(pd?.data.answers !== undefined && { answers: showAnswers(pd.data.answers, lang) })
       })
     }
-    const subject = seesPersonalData ? await this.subjectOf(state, side, events) : undefined
+    const overlay = await this.components.subjectOverlay?.(requestId, seesPersonalData)
+    const subject = seesPersonalData ? overlay?.subject ?? await this.subjectOf(state, side, events) : undefined
     // Art 17(3): every read that shows personal data is on the audit trail (a blocked read records its own, with the reason).
     if (!readBlocked && (subject !== undefined || events.some((e) => e.personalData !== undefined))) {
       await this.components.audit?.record(actor, 'read', { kind: 'request', id: requestId })
@@ -244,7 +260,9 @@ export class RequestService extends EventTarget {
     const erasure = await erasureView(this.components.store, retention, requestId)
     return {
       state, role: side, questions: showQuestions(state, lang), events,
-      ...(subject !== undefined && { subject }), ...(blocked && { blocked: true as const }), ...(erasure !== undefined && { erasure })
+      ...(subject !== undefined && { subject }), ...(overlay?.corrected !== undefined && { corrected: overlay.corrected }),
+      ...(overlay?.contested !== undefined && { contested: overlay.contested }),
+      ...(blocked && { blocked: true as const }), ...(erasure !== undefined && { erasure })
     }
   }
 
@@ -307,6 +325,14 @@ export class RequestService extends EventTarget {
     const mine = this.ourAuthority(s, side)
     if (mine === undefined || actor.authority !== mine) return false
     return side === 'requester' || s.acceptedAt !== undefined || s.status === 'answered' || s.status === 'info-requested' || s.status === 'closed'
+  }
+
+  /** The authority of this node that may see the request's personal data now (the rule above), if any: for data subject rights. */
+  personalDataAuthority (s: RequestState): string | undefined {
+    const side = this.side(s)
+    const mine = this.ourAuthority(s, side)
+    if (mine === undefined) return undefined
+    return this.maySeePersonalData({ kind: 'user', username: 'need-to-know', authority: mine, coordinator: false, grants: [] }, s, side) ? mine : undefined
   }
 
   private async subjectOf (s: RequestState, side: 'requester' | 'responder', events: readonly EventView[]): Promise<SubjectData | undefined> {

@@ -7,7 +7,8 @@
  * A request's personal data on a node: the sidecars of its events (subject, answers,
  * messages, attachment names) and of its attachment chunks in Bucket.personalData, the
  * subject the requesting node keeps (Bucket.requestSubjects), the attachments and any
- * chunks still arriving. An alert's: the sidecar (content in clear, or sealed) in its
+ * chunks still arriving, and the corrections and contests of its subject (Art 19: their
+ * records in Bucket.subjectCorrections and their messages' sidecars). An alert's: the sidecar (content in clear, or sealed) in its
  * issuing event and in the broadcast entry this node serves to peers.
  */
 import {
@@ -33,8 +34,10 @@ export interface ErasurePlan {
 }
 
 interface StoredChunk { readonly messageId: string }
+/** A correction's record (services/subjects/corrections.ts): its data are in its message's sidecar, or in the record itself. */
+interface StoredCorrection { readonly messageId?: string }
 
-const REQUEST_BUCKETS: readonly BucketName[] = [Bucket.personalData, Bucket.attachments, Bucket.attachmentChunks, Bucket.requestSubjects]
+const REQUEST_BUCKETS: readonly BucketName[] = [Bucket.personalData, Bucket.attachments, Bucket.attachmentChunks, Bucket.requestSubjects, Bucket.subjectCorrections]
 const ALERT_BUCKETS: readonly BucketName[] = [Bucket.alertEvents, Bucket.broadcasts]
 
 /** An attachment-chunk sidecar still held, and the request it belongs to. */
@@ -111,6 +114,13 @@ export async function planRequestErasure (store: Store, state: RequestState, opt
     }
     for await (const [key, chunk] of store.entries<StoredChunk>(Bucket.attachmentChunks, prefixRange(`${id}/`))) {
       ops.push({ type: 'del', bucket: Bucket.attachmentChunks, key }, { type: 'del', bucket: Bucket.personalData, key: chunk.messageId })
+    }
+    for await (const [key, c] of store.entries<StoredCorrection>(Bucket.subjectCorrections, prefixRange(`${id}/`))) {
+      ops.push({ type: 'del', bucket: Bucket.subjectCorrections, key })
+      if (c.messageId === undefined || await store.get(Bucket.personalData, c.messageId) === undefined) continue
+      ops.push({ type: 'del', bucket: Bucket.personalData, key: c.messageId })
+      const pd = (await envelopeHeader(store, c.messageId))?.pd
+      if (pd !== undefined) digests.push(pd)
     }
   }
   for await (const [key, a] of store.entries<StoredAttachment>(Bucket.attachments, prefixRange(`${id}/`))) {
