@@ -44,6 +44,8 @@ import { RetentionScheduler } from './services/retention/retention-scheduler.js'
 import { RequestDrafts } from './services/requests/drafts.js'
 import { RequestService } from './services/requests/request-service.js'
 import { RosterService } from './services/roster-service.js'
+import { SubjectCorrections, subjectOverlay } from './services/subjects/corrections.js'
+import { SubjectRights } from './services/subjects/subject-rights.js'
 import { readRosterChainFile } from './setting-file.js'
 import { Bucket, EvidenceLog, Store } from './storage/index.js'
 import { rawEntries } from './storage/snapshot.js'
@@ -86,6 +88,9 @@ export class ImiNode {
   alerts!: AlertService
   notifications!: NotificationService
   retention!: RetentionScheduler
+  /** Data subject rights (Art 19): the register of data subjects' requests, find, export, correct, erase, contest. */
+  subjects!: SubjectRights
+  subjectCorrections!: SubjectCorrections
   private mailNotifier?: MailNotifier
   alertSealer!: AlertSealer
   broadcastGossip?: BroadcastGossip
@@ -178,7 +183,7 @@ export class ImiNode {
     }, { federationId: config.federationId, retryInitialMs: config.delivery.retryInitialMs, retryMaxMs: config.delivery.retryMaxMs })
     this.requests = new RequestService({
       store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes,
-      audit: this.audit
+      audit: this.audit, subjectOverlay: async (id, withPersonalData) => await subjectOverlay(this.store, id, withPersonalData)
     }, { country: config.country })
     this.requestDrafts = new RequestDrafts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests })
     this.requestDeadlines = new RequestDeadlines({
@@ -198,6 +203,15 @@ export class ImiNode {
       store: this.store, clock: this.clock, logger: this.log.child('retention'), messaging: this.messaging,
       requests: this.requests, alerts: this.alerts, audit: this.audit
     }, { country: config.country, ...(this.overrides.retentionPolicy !== undefined && { policy: this.overrides.retentionPolicy }) })
+    // Also before the direct-message handler: subject-correction messages are its.
+    this.subjectCorrections = new SubjectCorrections({
+      store: this.store, clock: this.clock, messaging: this.messaging, requests: this.requests, randomBytes: this.randomBytes,
+      logger: this.log.child('subjects'), audit: this.audit
+    }, { country: config.country })
+    this.subjects = new SubjectRights({
+      store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests, corrections: this.subjectCorrections,
+      retention: this.retention, sealer: this.alertSealer, audit: this.audit, logger: this.log.child('subjects')
+    }, { country: config.country, federationId: config.federationId })
     this.notifications = new NotificationService({
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, authorities: this.authorities,
       randomBytes: this.randomBytes, logger: this.log.child('notifications')
@@ -237,6 +251,7 @@ export class ImiNode {
     await this.requests.start()
     await this.requestDeadlines.start()
     await this.retention.start()
+    await this.subjectCorrections.start()
     if (config.mail.enabled) {
       this.mailNotifier = new MailNotifier({
         mailer: await smtpMailer(config.mail), accounts: this.accounts, requests: this.requests, deadlines: this.requestDeadlines, alerts: this.alerts,
@@ -319,6 +334,7 @@ export class ImiNode {
     this.mailNotifier?.stop()
     this.broadcastGossip?.stop()
     this.broadcastSync?.stop()
+    this.subjectCorrections?.stop()
     this.retention?.stop()
     this.requestDeadlines?.stop()
     this.requests?.stop()

@@ -11,6 +11,7 @@ import type { DirectoryApi } from './routes/directory.js'
 import type { RequestsApi } from './routes/requests.js'
 import type { AlertsApi } from './routes/alerts.js'
 import type { NotificationsApi } from './routes/notifications.js'
+import type { SubjectRequestsApi } from './routes/subject-requests.js'
 import type { AuditTrail } from '../services/audit/audit-trail.js'
 import type { RequestDrafts } from '../services/requests/drafts.js'
 import type { RequestDeadlines } from '../services/requests/deadlines.js'
@@ -26,6 +27,8 @@ export interface ApiNode {
   readonly requests: RequestsApi
   readonly alerts: AlertsApi
   readonly notifications: NotificationsApi
+  /** Data subject rights (Art 19): the register and its steps. */
+  readonly subjects: SubjectRequestsApi
   readonly audit: Pick<AuditTrail, 'list' | 'verify'>
   readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>
   readonly requestDeadlines: Pick<RequestDeadlines, 'assess' | 'country' | 'now'>

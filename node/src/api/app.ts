@@ -36,6 +36,7 @@ import { MAX_UPLOAD_BYTES, isUpload, requestRoutes } from './routes/requests.js'
 import { rosterRoutes } from './routes/roster.js'
 import { loginRoutes, sessionRoutes } from './routes/session.js'
 import { statusRoutes } from './routes/status.js'
+import { subjectRequestRoutes } from './routes/subject-requests.js'
 import { userRoutes } from './routes/users.js'
 
 export const API_PREFIX = '/api/v1'
@@ -75,7 +76,8 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
   const resources: Array<Hono<ApiEnv>> = [
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
-    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), notificationRoutes(node), auditRoutes(node), backupRoutes(node)
+    requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), notificationRoutes(node), auditRoutes(node), backupRoutes(node),
+    subjectRequestRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app
