@@ -2,12 +2,15 @@
  * The web UI's only way to its node: a typed client for the node's local API. It runs
  * in the browser (fetch), imports nothing but types, and turns the API's error bodies
  * into one error type carrying the stable code, so pages branch on codes, not text.
+ * The officials' daily calls are methods here; the rest (administration, supervision,
+ * notifications, drafts) are functions over `json()` in the api-*.ts files beside it.
  */
 
 import type { AuthorityEntry, LegislativeArea, MessageView, NodeStatus, RegisterEntry, RequestState, RequestStatus } from '@imi/protocol'
 import type { ActionBodies, AlertRecord, AlertView, NewRequestInput, RequestView } from './api-types.js'
 
-export type AreaRole = 'request-handler' | 'allocator' | 'alert-handler' | 'viewer' | 'local-data-admin'
+export const AREA_ROLES = ['request-handler', 'allocator', 'alert-handler', 'viewer', 'local-data-admin'] as const
+export type AreaRole = typeof AREA_ROLES[number]
 export interface RoleGrant { readonly area: LegislativeArea, readonly role: AreaRole }
 
 export interface User {
@@ -20,6 +23,8 @@ export interface User {
   readonly grants: readonly RoleGrant[]
   readonly disabled: boolean
   readonly locked: boolean
+  /** Which e-mails the official wants; each defaults to yes. */
+  readonly notify?: { readonly requests?: boolean, readonly deadlines?: boolean, readonly alerts?: boolean }
 }
 
 export interface Session { readonly user: User, readonly csrfToken: string, readonly expires: number }
@@ -52,7 +57,10 @@ export interface DirectoryStatus {
 export interface LocalAuthority {
   readonly entry: AuthorityEntry
   readonly status: 'pending' | 'active' | 'suspended' | 'removed'
+  /** The coordinator's view only: why it was suspended or removed, and when it last changed. */
   readonly reason?: string
+  readonly created?: number
+  readonly updated?: number
 }
 
 export class ApiError extends Error {
@@ -162,6 +170,11 @@ export class ApiClient {
   async message (id: string): Promise<MessageView> { return await this.call('GET', `/messages/${encodeURIComponent(id)}`) }
   async sendNote (to: string, text: string): Promise<{ id: string }> {
     return await this.call('POST', '/messages', { kind: 'note', to, body: { text } })
+  }
+
+  /** Any call under /api/v1 with the session's credentials: the topic modules (api-*.ts) are built on it. */
+  async json<T> (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    return await this.call<T>(method, path, body)
   }
 
   private async call<T> (method: string, path: string, body?: unknown, auth = true): Promise<T> {

@@ -5,32 +5,30 @@
  * PageContext. Route changes move focus to the new page's heading, so keyboard and
  * screen-reader users start where the content starts.
  */
-import { ApiClient, ApiError, type Session } from './api-client.js'
+import { savePreferences } from './api-accounts.js'
+import { ApiClient, ApiError, type Session, type User } from './api-client.js'
 import { LANGUAGES } from './catalogue.js'
 import type { PageContext } from './context.js'
 import { h, notice, replace, select } from './dom.js'
 import { languageName, todayIso } from './format.js'
 import { UI_LANGUAGES, pickUiLanguage, translator, type MessageKey, type Translate, type UiLanguage } from './i18n/index.js'
 import { alertPage, alertsPage } from './pages/alerts.js'
+import { authoritiesPage } from './pages/authorities.js'
+import { authorityNewPage } from './pages/authority-new.js'
 import { composePage } from './pages/compose.js'
 import { directoryPage } from './pages/directory.js'
 import { loginPage } from './pages/login.js'
 import { requestPage } from './pages/request.js'
 import { requestsListPage } from './pages/requests-list.js'
+import { userPage } from './pages/user.js'
+import { usersPage } from './pages/users.js'
+import { homeRoute, navItems } from './nav.js'
 import { navSection, parseRoute, routeHref, type Route } from './router.js'
 import { preference, setPreference } from './storage.js'
 
 /** Remembered in the browser only: whether to ask the node who is logged in (the cookie itself is HttpOnly). */
 const SESSION_HINT = 'imi.session'
 const LANG_KEY = 'imi.lang'
-
-const NAV: ReadonlyArray<readonly [ReturnType<typeof navSection> & string, MessageKey, Route]> = [
-  ['inbox', 'nav.inbox', { page: 'requests', box: 'inbox' }],
-  ['outbox', 'nav.outbox', { page: 'requests', box: 'outbox' }],
-  ['compose', 'nav.compose', { page: 'compose' }],
-  ['directory', 'nav.directory', { page: 'directory' }],
-  ['alerts', 'nav.alerts', { page: 'alerts' }]
-]
 
 export class App {
   private readonly api = new ApiClient({ baseUrl: '' })
@@ -74,15 +72,31 @@ export class App {
   private languageSwitcher (): HTMLElement {
     const sel = select({ id: 'language' }, UI_LANGUAGES.map((l): [string, string] => [l, languageName(l)]), this.uiLang)
     for (const option of sel.options) option.lang = option.value
-    sel.addEventListener('change', () => {
-      const user = this.session?.user
-      setPreference(user === undefined ? LANG_KEY : `${LANG_KEY}.${user.username}`, sel.value)
-      if (user === undefined) setPreference(LANG_KEY, sel.value)
-      this.chooseLanguage()
-      this.frame()
-      void this.render().then(() => { document.getElementById('language')?.focus() })
-    })
+    sel.addEventListener('change', () => { void this.switchLanguage(sel.value) })
     return h('div', { class: 'language' }, h('label', { for: 'language' }, this.t('app.language')), sel)
+  }
+
+  /**
+   * The switcher's choice: saved to the account when logged in (so it holds wherever the
+   * official logs in), kept in this browser only when the node refuses or before log-in.
+   */
+  private async switchLanguage (lang: string): Promise<void> {
+    const session = this.session
+    if (session === undefined) {
+      setPreference(LANG_KEY, lang)
+    } else {
+      const key = `${LANG_KEY}.${session.user.username}`
+      try {
+        this.session = { ...session, user: await savePreferences(this.api, { language: lang }) }
+        setPreference(key, undefined)
+      } catch {
+        setPreference(key, lang)
+      }
+    }
+    this.chooseLanguage()
+    this.frame()
+    await this.render()
+    document.getElementById('language')?.focus()
   }
 
   /** Builds the frame for the current session and language. */
@@ -97,11 +111,12 @@ export class App {
     const logout = h('button', { type: 'button', class: 'link-button' }, t('nav.logout'))
     logout.addEventListener('click', () => { void this.logout() })
     this.nav = user === undefined ? undefined : h('nav', { 'aria-label': t('nav.label') },
-      h('ul', null, NAV.map(([, key, route]) => h('li', null, h('a', { href: routeHref(route) }, t(key))))))
+      h('ul', null, navItems(user).map((item) => h('li', null, h('a', { href: routeHref(item.route), 'data-section': item.section }, t(item.label))))))
     const banner = h('header', { class: 'banner' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'IMI'), ' ', h('span', null, t('app.title'))),
       h('div', { class: 'banner-tools' },
         user === undefined ? null : h('p', { class: 'user' }, t('nav.user', { name: user.displayName, authority: user.authority ?? t('nav.coordinator') })),
+        user === undefined ? null : h('a', { href: routeHref({ page: 'settings' }), class: 'banner-link' }, t('nav.settings')),
         this.languageSwitcher(),
         user === undefined ? null : logout))
     replace(this.root, skip, banner, this.nav, this.main, h('footer', { class: 'footer' }, h('p', null, t('app.footer'))), this.live)
@@ -114,8 +129,31 @@ export class App {
       navigate: (route) => { this.navigate(route) },
       announce: (text) => { this.announce(text) },
       failure: (err) => this.failure(err),
-      onLeave: (fn) => { this.leaving.push(fn) }
+      onLeave: (fn) => { this.leaving.push(fn) },
+      userChanged: (user) => { this.userChanged(user) },
+      sessionEnded: (message) => { this.sessionEnded(message) }
     }
+  }
+
+  /** The account changed (settings saved): language and frame follow it. */
+  private userChanged (user: User): void {
+    if (this.session === undefined) return
+    this.session = { ...this.session, user }
+    setPreference(`${LANG_KEY}.${user.username}`, undefined)
+    this.chooseLanguage()
+    this.frame()
+    void this.render()
+  }
+
+  /** The node ended the session (the password changed): back to the log-in page with why. */
+  private sessionEnded (message: string): void {
+    this.session = undefined
+    setPreference(SESSION_HINT, undefined)
+    this.loginMessage = message
+    this.chooseLanguage()
+    this.frame()
+    location.hash = routeHref({ page: 'login' })
+    void this.render()
   }
 
   private navigate (route: Route): void {
@@ -131,7 +169,8 @@ export class App {
   }
 
   private failure (err: unknown): HTMLElement {
-    if (err instanceof ApiError && err.status === 401 && this.session !== undefined) {
+    // Only a lapsed session is ERR_UNAUTHORIZED; a wrong current password is a 401 of its own.
+    if (err instanceof ApiError && err.code === 'ERR_UNAUTHORIZED' && this.session !== undefined) {
       queueMicrotask(() => { this.sessionLost() })
       return notice('error', this.t('app.sessionExpired'))
     }
@@ -174,14 +213,17 @@ export class App {
     this.chooseLanguage()
     this.frame()
     const route = parseRoute(location.hash)
-    if (route.page === 'login') location.hash = routeHref({ page: 'requests', box: 'inbox' })
+    if (route.page === 'login' || this.atHome()) location.hash = routeHref(homeRoute(session.user))
     void this.render()
   }
+
+  /** The bare address, before any page was chosen. */
+  private atHome (): boolean { return location.hash === '' || location.hash === '#' || location.hash === '#/' }
 
   private async render (): Promise<void> {
     for (const fn of this.leaving.splice(0)) fn()
     const seq = ++this.renderSeq
-    const route = parseRoute(location.hash)
+    const route = this.session !== undefined && this.atHome() ? homeRoute(this.session.user) : parseRoute(location.hash)
     if (this.session === undefined) {
       replace(this.main, loginPage({ api: this.api, t: this.t, ...(this.loginMessage !== undefined && { message: this.loginMessage }), onLoggedIn: (s) => { this.onLoggedIn(s) } }))
       document.title = `${this.t('login.title')} – IMI`
@@ -190,8 +232,7 @@ export class App {
     }
     const section = navSection(route)
     for (const a of this.nav?.querySelectorAll('a') ?? []) {
-      const current = NAV.find(([, , r]) => routeHref(r) === a.getAttribute('href'))?.[0] === section
-      if (current) a.setAttribute('aria-current', 'page')
+      if (a.dataset.section === section) a.setAttribute('aria-current', 'page')
       else a.removeAttribute('aria-current')
     }
     this.main.setAttribute('aria-busy', 'true')
@@ -207,15 +248,22 @@ export class App {
   private async page (route: Route): Promise<HTMLElement> {
     const ctx = this.context()
     switch (route.page) {
-      case 'login':
-      case 'requests': return await requestsListPage(ctx, route.page === 'login' ? { page: 'requests', box: 'inbox' } : route)
+      case 'login': {
+        const home = homeRoute(ctx.session.user)
+        return await this.page(home.page === 'oversight' ? { page: 'not-found', path: '' } : home)
+      }
+      case 'requests': return await requestsListPage(ctx, route)
       case 'request': return await requestPage(ctx, route)
       case 'compose': return await composePage(ctx, route)
       case 'directory': return await directoryPage(ctx, route)
       case 'alerts': return await alertsPage(ctx, route)
       case 'alert': return await alertPage(ctx, route)
-      case 'not-found': return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
-        h('p', null, h('a', { href: routeHref({ page: 'requests', box: 'inbox' }) }, this.t('nav.inbox'))))
+      case 'users': return await usersPage(ctx, route)
+      case 'user': return await userPage(ctx, route)
+      case 'authorities': return await authoritiesPage(ctx, route)
+      case 'authority-new': return await authorityNewPage(ctx, route)
+      default: return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
+        h('p', null, h('a', { href: routeHref(homeRoute(ctx.session.user)) }, this.t(homeRoute(ctx.session.user).page === 'oversight' ? 'nav.oversight' : 'nav.inbox'))))
     }
   }
 }

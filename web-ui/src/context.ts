@@ -3,7 +3,7 @@
  * and a few shared services (navigate, announce, error display). Pages never reach for
  * globals, so each one can be read on its own.
  */
-import type { ApiClient, Session } from './api-client.js'
+import type { ApiClient, Session, User } from './api-client.js'
 import type { Translate, UiLanguage } from './i18n/index.js'
 import type { Route } from './router.js'
 
@@ -24,6 +24,10 @@ export interface PageContext {
   failure (err: unknown): HTMLElement
   /** Runs `fn` when the page is left (timers, listeners). */
   onLeave (fn: () => void): void
+  /** The own account changed (settings): the app takes its language and redraws. */
+  userChanged (user: User): void
+  /** The node ended the session (own password changed): the log-in page, with `message`. */
+  sessionEnded (message: string): void
 }
 
 /** A page: builds its content (a heading and the rest) for a route. */

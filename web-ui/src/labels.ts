@@ -3,14 +3,18 @@
  * that a value the protocol adds without a message here fails the type-check.
  */
 import type { AlertStatus, AlertType, LegislativeArea, RequestAction, RequestStatus } from '@imi/protocol'
+import type { AreaRole } from './api-client.js'
 import type { MessageKey, Translate } from './i18n/index.js'
 import { countryName } from './format.js'
+import type { AuthorityStatus } from './router.js'
 
 export const statusLabel = (t: Translate, s: RequestStatus): string => t(`status.${s}` satisfies MessageKey)
 export const areaLabel = (t: Translate, a: LegislativeArea): string => t(`area.${a}` satisfies MessageKey)
 export const eventLabel = (t: Translate, a: RequestAction): string => t(`event.${a}` satisfies MessageKey)
 export const alertTypeLabel = (t: Translate, a: AlertType): string => t(`alertType.${a}` satisfies MessageKey)
 export const alertStatusLabel = (t: Translate, s: AlertStatus): string => t(`alertStatus.${s}` satisfies MessageKey)
+export const roleLabel = (t: Translate, r: AreaRole): string => t(`role.${r}` satisfies MessageKey)
+export const authorityStatusLabel = (t: Translate, s: AuthorityStatus): string => t(`authorities.status.${s}` satisfies MessageKey)
 
 const FIELD_LABELS: Readonly<Record<string, MessageKey>> = { name: 'subject.name', birthDate: 'subject.birthDate', registrationNumber: 'subject.registrationNumber' }
 

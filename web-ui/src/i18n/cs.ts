@@ -1,5 +1,7 @@
 /** Čeština. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminCs } from './admin/cs.js'
+import { frameCs } from './frame/cs.js'
 
 export const cs: Messages = {
   'app.title': 'Systém pro výměnu informací o vnitřním trhu',
@@ -245,5 +247,7 @@ export const cs: Messages = {
   'alert.period': 'Období',
   'alert.delivery': 'Doručení',
   'alert.delivery.received': 'Doručeno',
-  'alert.delivery.pending': 'Zatím nepotvrzeno'
+  'alert.delivery.pending': 'Zatím nepotvrzeno',
+  ...frameCs,
+  ...adminCs
 }

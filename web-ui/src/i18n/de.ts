@@ -1,5 +1,7 @@
 /** Deutsch. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminDe } from './admin/de.js'
+import { frameDe } from './frame/de.js'
 
 export const de: Messages = {
   'app.title': 'Binnenmarkt-Informationssystem',
@@ -245,5 +247,7 @@ export const de: Messages = {
   'alert.period': 'Zeitraum',
   'alert.delivery': 'Zustellung',
   'alert.delivery.received': 'Empfangen',
-  'alert.delivery.pending': 'Noch nicht bestätigt'
+  'alert.delivery.pending': 'Noch nicht bestätigt',
+  ...frameDe,
+  ...adminDe
 }

@@ -1,9 +1,13 @@
 /**
  * English: the source of the interface text. Its keys are THE key set; every other
  * language is typed `Messages` and must have each one. Placeholders in braces ({count})
- * must appear unchanged in every translation.
+ * must appear unchanged in every translation. The pages added later keep their keys in
+ * one file per group and language (`<group>/<lang>.ts`), merged here and in each language.
  */
-export const en = {
+import { adminEn } from './admin/en.js'
+import { frameEn } from './frame/en.js'
+
+const core = {
   'app.title': 'Internal Market Information system',
   'app.skip': 'Skip to main content',
   'app.language': 'Language',
@@ -248,6 +252,13 @@ export const en = {
   'alert.delivery': 'Delivery',
   'alert.delivery.received': 'Received',
   'alert.delivery.pending': 'Not yet confirmed'
+} as const
+
+/** Every group of keys in one catalogue: the core above and one file per group of pages. */
+export const en = {
+  ...core,
+  ...adminEn,
+  ...frameEn
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1,5 +1,7 @@
 /** Español. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminEs } from './admin/es.js'
+import { frameEs } from './frame/es.js'
 
 export const es: Messages = {
   'app.title': 'Sistema de Información del Mercado Interior',
@@ -245,5 +247,7 @@ export const es: Messages = {
   'alert.period': 'Período',
   'alert.delivery': 'Entrega',
   'alert.delivery.received': 'Recibida',
-  'alert.delivery.pending': 'Aún no confirmada'
+  'alert.delivery.pending': 'Aún no confirmada',
+  ...frameEs,
+  ...adminEs
 }

@@ -1,5 +1,7 @@
 /** Français. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminFr } from './admin/fr.js'
+import { frameFr } from './frame/fr.js'
 
 export const fr: Messages = {
   'app.title': 'Système d\'information du marché intérieur',
@@ -245,5 +247,7 @@ export const fr: Messages = {
   'alert.period': 'Période',
   'alert.delivery': 'Remise',
   'alert.delivery.received': 'Reçue',
-  'alert.delivery.pending': 'Pas encore confirmée'
+  'alert.delivery.pending': 'Pas encore confirmée',
+  ...frameFr,
+  ...adminFr
 }

@@ -1,5 +1,7 @@
 /** Italiano. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminIt } from './admin/it.js'
+import { frameIt } from './frame/it.js'
 
 export const it: Messages = {
   'app.title': 'Sistema di informazione del mercato interno',
@@ -245,5 +247,7 @@ export const it: Messages = {
   'alert.period': 'Periodo',
   'alert.delivery': 'Consegna',
   'alert.delivery.received': 'Ricevuta',
-  'alert.delivery.pending': 'Non ancora confermata'
+  'alert.delivery.pending': 'Non ancora confermata',
+  ...frameIt,
+  ...adminIt
 }

@@ -1,5 +1,7 @@
 /** Polski. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminPl } from './admin/pl.js'
+import { framePl } from './frame/pl.js'
 
 export const pl: Messages = {
   'app.title': 'System Wymiany Informacji na Rynku Wewnętrznym',
@@ -245,5 +247,7 @@ export const pl: Messages = {
   'alert.period': 'Okres',
   'alert.delivery': 'Doręczenie',
   'alert.delivery.received': 'Odebrane',
-  'alert.delivery.pending': 'Jeszcze niepotwierdzone'
+  'alert.delivery.pending': 'Jeszcze niepotwierdzone',
+  ...framePl,
+  ...adminPl
 }

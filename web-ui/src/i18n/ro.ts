@@ -1,5 +1,7 @@
 /** Română. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { adminRo } from './admin/ro.js'
+import { frameRo } from './frame/ro.js'
 
 export const ro: Messages = {
   'app.title': 'Sistemul de informare al pieței interne',
@@ -245,5 +247,7 @@ export const ro: Messages = {
   'alert.period': 'Perioadă',
   'alert.delivery': 'Livrare',
   'alert.delivery.received': 'Primită',
-  'alert.delivery.pending': 'Neconfirmată încă'
+  'alert.delivery.pending': 'Neconfirmată încă',
+  ...frameRo,
+  ...adminRo
 }

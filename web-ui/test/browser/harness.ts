@@ -9,9 +9,10 @@ import { access, mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { createApiApp, startApiServer, type ApiServer, type ImiNode } from '@imi/node'
+import type { LegislativeArea } from '@imi/protocol'
+import { createApiApp, startApiServer, type ApiServer, type ImiNode, type NodeOverrides } from '@imi/node'
 import { WEB_UI_DIST, withWebUi } from '../../../node/src/api/ui-routes.js'
-import type { Actor } from '../../../node/src/services/accounts/permissions.js'
+import type { Actor, RoleGrant } from '../../../node/src/services/accounts/permissions.js'
 import { eventually, makeFederation, type TestFederation } from '../../../node/test/fixtures/federation.js'
 
 export const PASSWORD = 'correct horse battery'
@@ -20,9 +21,23 @@ export const SCREENSHOTS = join(import.meta.dirname, '../../../test-output/scree
 const TOKEN = 'tok_0123456789abcdefghijklmnopqrstuvwxyzABCDEF'
 const OPERATOR: Actor = { kind: 'operator' }
 
-export interface Authority { readonly id: string, readonly names: Record<string, string> }
-export interface Official { readonly username: string, readonly language: string, readonly authority: string }
-export interface StateSetup { readonly country: string, readonly authorities: Authority[], readonly officials: Official[] }
+export interface Authority { readonly id: string, readonly names: Record<string, string>, readonly areas?: LegislativeArea[] }
+export interface Official {
+  readonly username: string
+  readonly language: string
+  readonly authority: string
+  /** Request and alert handler in services unless given. */
+  readonly grants?: RoleGrant[]
+  readonly email?: string
+}
+export interface StateSetup {
+  readonly country: string
+  readonly authorities: Authority[]
+  readonly officials: Official[]
+  /** The coordinator's account language. */
+  readonly coordinatorLanguage?: string
+  readonly overrides?: NodeOverrides
+}
 
 export interface UiNode { readonly node: ImiNode, readonly server: ApiServer, readonly origin: string }
 
@@ -49,13 +64,15 @@ export async function checkPrerequisites (): Promise<void> {
 
 async function seed (node: ImiNode, setup: StateSetup): Promise<void> {
   const cc = setup.country.toLowerCase()
-  await node.accounts.createCoordinator(OPERATOR, { username: `nimic.${cc}`, displayName: `Coordinator ${setup.country}`, password: PASSWORD })
+  await node.accounts.createCoordinator(OPERATOR, {
+    username: `nimic.${cc}`, displayName: `Coordinator ${setup.country}`, password: PASSWORD, ...(setup.coordinatorLanguage !== undefined && { language: setup.coordinatorLanguage as 'cs' })
+  })
   const nimic = (await node.accounts.authenticate((await node.accounts.login(`nimic.${cc}`, PASSWORD)).token)).actor
-  for (const a of setup.authorities) await node.accounts.registerAuthority(nimic, { ...a, areas: ['services'], competences: ['trade licensing'] })
+  for (const a of setup.authorities) await node.accounts.registerAuthority(nimic, { ...a, areas: a.areas ?? ['services'], competences: ['trade licensing'] })
   for (const o of setup.officials) {
     await node.accounts.createUser(nimic, o.authority, {
-      username: o.username, displayName: o.username, password: PASSWORD, language: o.language as 'cs',
-      grants: [{ area: 'services', role: 'request-handler' }, { area: 'services', role: 'alert-handler' }]
+      username: o.username, displayName: o.username, password: PASSWORD, language: o.language as 'cs', ...(o.email !== undefined && { email: o.email }),
+      grants: o.grants ?? [{ area: 'services', role: 'request-handler' }, { area: 'services', role: 'alert-handler' }]
     })
   }
 }
@@ -66,7 +83,7 @@ export async function startUiFederation (states: StateSetup[]): Promise<UiFedera
   const nodes = new Map<string, UiNode>()
   try {
     for (const s of states) {
-      const node = await fed.start(s.country)
+      const node = await fed.start(s.country, s.overrides ?? {})
       await seed(node, s)
       const server = await startApiServer(withWebUi(createApiApp(node, { token: TOKEN })), { host: '127.0.0.1', port: 0 })
       nodes.set(s.country, { node, server, origin: server.url })
@@ -113,6 +130,8 @@ export async function actorOf (node: ImiNode, username: string): Promise<Actor> 
 /** A page in its own context (its own cookies), in `locale`, that may talk to `origin` only. */
 export async function watchedPage (browser: Browser, origin: string, locale: string, timezoneId = 'Europe/Brussels'): Promise<Watched & { context: BrowserContext }> {
   const context = await browser.newContext({ locale, timezoneId, viewport: { width: 1280, height: 900 } })
+  // A missing element fails the test in 15 s, not 30: nothing here should take that long.
+  context.setDefaultTimeout(15_000)
   const offOrigin: string[] = []
   await context.route('**/*', async (route) => {
     const url = route.request().url()
@@ -152,4 +171,37 @@ export async function until (what: string, check: () => Promise<boolean>, timeou
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
+}
+
+/** Opens the UI in its own context and logs in through the form; resolves on the first page's heading. */
+export async function loggedIn (browser: Browser, origin: string, username: string, locale: string, heading: string, hash = ''): Promise<Watched & { context: BrowserContext }> {
+  const w = await watchedPage(browser, origin, locale)
+  await w.page.goto(`${origin}/${hash}`)
+  await w.page.locator('input[name="username"]').fill(username)
+  await w.page.locator('input[name="password"]').fill(PASSWORD)
+  await w.page.locator('form.login button[type="submit"]').click()
+  await w.page.getByRole('heading', { level: 1, name: heading }).waitFor()
+  return w
+}
+
+/** Collects serious and critical axe-core findings per page; the test asserts the collection is empty. */
+export function a11yChecker (): { serious: Record<string, string[]>, check: (page: Page, name: string) => Promise<void> } {
+  const serious: Record<string, string[]> = {}
+  return {
+    serious,
+    check: async (page, name) => {
+      const found = await accessibilityViolations(page)
+      const bad = found.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      if (bad.length > 0) serious[name] = bad.map((v) => `${v.impact} ${v.id}: ${v.targets.join(', ')}`)
+      const minor = found.filter((v) => !bad.includes(v))
+      if (minor.length > 0) process.stdout.write(`      axe (${name}): ${minor.map((v) => `${v.impact} ${v.id}`).join(', ')}\n`)
+    }
+  }
+}
+
+/** No console errors, no request off the node's origin. */
+export function cleanRun (w: Watched, origin: string): { errors: string[], offOrigin: string[], foreign: string[] } {
+  // A refusal the test provoked on purpose (403, 400) is logged by Chromium as a failed load; the page shows it.
+  const errors = w.errors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e))
+  return { errors, offOrigin: w.offOrigin, foreign: w.requests.filter((u) => new URL(u).origin !== origin) }
 }
