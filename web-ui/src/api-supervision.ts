@@ -57,11 +57,14 @@ export interface IndicatorsReport extends IndicatorSet {
   readonly authorities: Readonly<Record<string, IndicatorSet>>
 }
 
+export const AUDIT_ACTIONS = ['read', 'export', 'change', 'delete', 'block', 'read-blocked', 'correct', 'contest'] as const
+export type AuditAction = typeof AUDIT_ACTIONS[number]
+
 export interface AuditEntry {
   readonly seq: number
   readonly at: number
   readonly actor: { readonly kind: 'user', readonly username: string, readonly authority?: string } | { readonly kind: 'operator' } | { readonly kind: 'system' }
-  readonly action: string
+  readonly action: AuditAction
   readonly procedure: { readonly kind: AuditKind, readonly id: string }
   readonly reason?: string
 }

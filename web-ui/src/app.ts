@@ -14,10 +14,13 @@ import { languageName, todayIso } from './format.js'
 import { UI_LANGUAGES, pickUiLanguage, translator, type MessageKey, type Translate, type UiLanguage } from './i18n/index.js'
 import { alertPage, alertsPage } from './pages/alerts.js'
 import { authoritiesPage } from './pages/authorities.js'
+import { auditPage } from './pages/audit.js'
 import { authorityNewPage } from './pages/authority-new.js'
 import { composePage } from './pages/compose.js'
 import { directoryPage } from './pages/directory.js'
+import { indicatorsPage } from './pages/indicators.js'
 import { loginPage } from './pages/login.js'
+import { oversightPage } from './pages/oversight.js'
 import { requestPage } from './pages/request.js'
 import { requestsListPage } from './pages/requests-list.js'
 import { userPage } from './pages/user.js'
@@ -250,7 +253,7 @@ export class App {
     switch (route.page) {
       case 'login': {
         const home = homeRoute(ctx.session.user)
-        return await this.page(home.page === 'oversight' ? { page: 'not-found', path: '' } : home)
+        return await this.page(home)
       }
       case 'requests': return await requestsListPage(ctx, route)
       case 'request': return await requestPage(ctx, route)
@@ -262,6 +265,9 @@ export class App {
       case 'user': return await userPage(ctx, route)
       case 'authorities': return await authoritiesPage(ctx, route)
       case 'authority-new': return await authorityNewPage(ctx, route)
+      case 'oversight': return await oversightPage(ctx, route)
+      case 'indicators': return await indicatorsPage(ctx, route)
+      case 'audit': return await auditPage(ctx, route)
       default: return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
         h('p', null, h('a', { href: routeHref(homeRoute(ctx.session.user)) }, this.t(homeRoute(ctx.session.user).page === 'oversight' ? 'nav.oversight' : 'nav.inbox'))))
     }

@@ -1,5 +1,6 @@
 /** Deutsch. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionDe } from './supervision/de.js'
 import { adminDe } from './admin/de.js'
 import { frameDe } from './frame/de.js'
 
@@ -249,5 +250,6 @@ export const de: Messages = {
   'alert.delivery.received': 'Empfangen',
   'alert.delivery.pending': 'Noch nicht bestätigt',
   ...frameDe,
-  ...adminDe
+  ...adminDe,
+  ...supervisionDe
 }

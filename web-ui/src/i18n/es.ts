@@ -1,5 +1,6 @@
 /** Español. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionEs } from './supervision/es.js'
 import { adminEs } from './admin/es.js'
 import { frameEs } from './frame/es.js'
 
@@ -249,5 +250,6 @@ export const es: Messages = {
   'alert.delivery.received': 'Recibida',
   'alert.delivery.pending': 'Aún no confirmada',
   ...frameEs,
-  ...adminEs
+  ...adminEs,
+  ...supervisionEs
 }

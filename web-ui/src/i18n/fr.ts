@@ -1,5 +1,6 @@
 /** Français. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionFr } from './supervision/fr.js'
 import { adminFr } from './admin/fr.js'
 import { frameFr } from './frame/fr.js'
 
@@ -249,5 +250,6 @@ export const fr: Messages = {
   'alert.delivery.received': 'Reçue',
   'alert.delivery.pending': 'Pas encore confirmée',
   ...frameFr,
-  ...adminFr
+  ...adminFr,
+  ...supervisionFr
 }

@@ -1,5 +1,6 @@
 /** Italiano. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionIt } from './supervision/it.js'
 import { adminIt } from './admin/it.js'
 import { frameIt } from './frame/it.js'
 
@@ -249,5 +250,6 @@ export const it: Messages = {
   'alert.delivery.received': 'Ricevuta',
   'alert.delivery.pending': 'Non ancora confermata',
   ...frameIt,
-  ...adminIt
+  ...adminIt,
+  ...supervisionIt
 }

@@ -1,5 +1,6 @@
 /** Polski. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionPl } from './supervision/pl.js'
 import { adminPl } from './admin/pl.js'
 import { framePl } from './frame/pl.js'
 
@@ -249,5 +250,6 @@ export const pl: Messages = {
   'alert.delivery.received': 'Odebrane',
   'alert.delivery.pending': 'Jeszcze niepotwierdzone',
   ...framePl,
-  ...adminPl
+  ...adminPl,
+  ...supervisionPl
 }

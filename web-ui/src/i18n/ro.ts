@@ -1,5 +1,6 @@
 /** Română. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { supervisionRo } from './supervision/ro.js'
 import { adminRo } from './admin/ro.js'
 import { frameRo } from './frame/ro.js'
 
@@ -249,5 +250,6 @@ export const ro: Messages = {
   'alert.delivery.received': 'Primită',
   'alert.delivery.pending': 'Neconfirmată încă',
   ...frameRo,
-  ...adminRo
+  ...adminRo,
+  ...supervisionRo
 }

@@ -1,12 +1,14 @@
 /**
  * The inbox (requests to this authority) and the outbox (its own requests): status, the
  * date that counts (agreed, else needed-by), an overdue mark computed from that date,
- * and a status filter kept in the URL. Refreshes itself while open, so an incoming
- * request shows up without a reload.
+ * a status filter asked of the node, and in the browser a text filter (ids, authorities,
+ * states, status) and "overdue only", all kept in the URL. Refreshes itself while open,
+ * so an incoming request shows up without a reload.
  */
 import type { RequestState, RequestStatus } from '@imi/protocol'
 import type { Page, PageContext } from '../context.js'
 import { h, replace, select } from '../dom.js'
+import { filterBox, requestSearchText } from '../list-filter.js'
 import { dueDate, formatDate, formatDateTime, isOverdue } from '../format.js'
 import { areaLabel, partyLabel, statusLabel } from '../labels.js'
 import { REQUEST_STATUSES, routeHref, type Route } from '../router.js'
@@ -21,7 +23,7 @@ function row (ctx: PageContext, box: ListRoute['box'], r: RequestState): HTMLTab
   const due = h('td', null, formatDate(dueDate(r), lang),
     r.answerBy === undefined ? null : h('span', { class: 'muted' }, ` (${t('requests.agreed')})`),
     overdue ? [' ', h('strong', { class: 'badge badge-overdue' }, t('requests.overdue'))] : null)
-  return h('tr', { class: overdue ? 'overdue' : null },
+  return h('tr', { class: overdue ? 'overdue' : null, 'data-search': requestSearchText(t, lang, r), 'data-overdue': overdue ? '1' : null },
     h('th', { scope: 'row' }, h('a', { href: routeHref({ page: 'request', id: r.id }) }, areaLabel(t, r.area)),
       h('span', { class: 'muted small' }, ` · ${t('requests.questionCount', { count: r.questions.length + r.freeQuestions.length })}`)),
     h('td', null, partyLabel(t, lang, counterpart)),
@@ -54,10 +56,18 @@ export const requestsListPage: Page<ListRoute> = async (ctx, route) => {
     h('button', { type: 'submit' }, t('requests.filter.apply')))
   filter.addEventListener('submit', (e) => {
     e.preventDefault()
-    ctx.navigate({ page: 'requests', box: route.box, ...(status.value !== '' && { status: status.value as RequestStatus }) })
+    const q = box.input.value.trim()
+    ctx.navigate({ page: 'requests', box: route.box, ...(status.value !== '' && { status: status.value as RequestStatus }), ...(q !== '' && { q }), ...(overdueOnly.checked && { overdue: true as const }) })
   })
   const results = h('div', { class: 'results' })
   const refresh = h('button', { type: 'button', class: 'secondary' }, t('requests.refresh'))
+  const overdueOnly = h('input', { type: 'checkbox', id: 'overdue-only', name: 'overdue', checked: route.overdue === true })
+  const remember = (): void => {
+    const q = box.input.value.trim()
+    history.replaceState(null, '', routeHref({ page: 'requests', box: route.box, ...(route.status !== undefined && { status: route.status }), ...(q !== '' && { q }), ...(overdueOnly.checked && { overdue: true as const }) }))
+  }
+  const box = filterBox(t, route.q, remember, (row) => !overdueOnly.checked || row.dataset.overdue === '1')
+  overdueOnly.addEventListener('change', () => { box.refresh(); remember() })
 
   let loading: Promise<void> | undefined
   let shown: string | undefined
@@ -70,6 +80,7 @@ export const requestsListPage: Page<ListRoute> = async (ctx, route) => {
         if (signature === shown) return
         shown = signature
         replace(results, table(ctx, route.box, requests))
+        box.apply(results)
       },
       (err: unknown) => { shown = undefined; replace(results, ctx.failure(err)) }
     ).finally(() => { loading = undefined })
@@ -85,5 +96,6 @@ export const requestsListPage: Page<ListRoute> = async (ctx, route) => {
   return h('div', { class: 'page page-requests' },
     h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, title), refresh),
     filter,
+    h('div', { class: 'filters' }, box.element, h('div', { class: 'field checkbox' }, overdueOnly, h('label', { for: 'overdue-only' }, t('requests.overdueOnly')))),
     results)
 }

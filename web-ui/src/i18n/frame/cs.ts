@@ -23,6 +23,7 @@ export const frameCs: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Hledat v seznamu',
   'common.searchHint': 'Filtruje zobrazení: identifikátory, orgány, státy, stavy.',
   'common.shown': 'Zobrazeno: {shown} z {total}',
+  'requests.overdueOnly': 'Jen po lhůtě',
   'common.figures': 'Čísla v tabulce',
 
   'role.request-handler': 'Zpracovatel žádostí',

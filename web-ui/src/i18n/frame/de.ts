@@ -23,6 +23,7 @@ export const frameDe: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'In der Liste suchen',
   'common.searchHint': 'Filtert die Anzeige: Kennungen, Behörden, Staaten, Status.',
   'common.shown': 'Angezeigt: {shown} von {total}',
+  'requests.overdueOnly': 'Nur überfällige',
   'common.figures': 'Die Zahlen als Tabelle',
 
   'role.request-handler': 'Sachbearbeitung Ersuchen',

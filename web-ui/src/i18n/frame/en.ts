@@ -25,6 +25,7 @@ export const frameEn = {
   'common.search': 'Search in the list',
   'common.searchHint': 'Filters what is shown: ids, authorities, states, statuses.',
   'common.shown': 'Shown: {shown} of {total}',
+  'requests.overdueOnly': 'Overdue only',
   'common.figures': 'The figures as a table',
 
   'role.request-handler': 'Request handler',

@@ -23,6 +23,7 @@ export const frameEs: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Buscar en la lista',
   'common.searchHint': 'Filtra lo que se muestra: identificadores, autoridades, Estados, estados de tramitación.',
   'common.shown': 'Se muestran {shown} de {total}',
+  'requests.overdueOnly': 'Solo las vencidas',
   'common.figures': 'Las cifras en una tabla',
 
   'role.request-handler': 'Tramitador de solicitudes',

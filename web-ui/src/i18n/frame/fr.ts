@@ -23,6 +23,7 @@ export const frameFr: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Rechercher dans la liste',
   'common.searchHint': 'Filtre l\'affichage : identifiants, autorités, États, statuts.',
   'common.shown': 'Affichés : {shown} sur {total}',
+  'requests.overdueOnly': 'En retard seulement',
   'common.figures': 'Les chiffres sous forme de tableau',
 
   'role.request-handler': 'Gestionnaire de demandes',

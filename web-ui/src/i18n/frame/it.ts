@@ -23,6 +23,7 @@ export const frameIt: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Cerca nell\'elenco',
   'common.searchHint': 'Filtra ciò che è mostrato: identificativi, autorità, Stati, stati della pratica.',
   'common.shown': 'Mostrati: {shown} su {total}',
+  'requests.overdueOnly': 'Solo in ritardo',
   'common.figures': 'I dati in tabella',
 
   'role.request-handler': 'Gestore delle richieste',

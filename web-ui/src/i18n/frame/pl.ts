@@ -23,6 +23,7 @@ export const framePl: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Szukaj na liście',
   'common.searchHint': 'Filtruje widok: identyfikatory, organy, państwa, statusy.',
   'common.shown': 'Wyświetlono: {shown} z {total}',
+  'requests.overdueOnly': 'Tylko po terminie',
   'common.figures': 'Dane w formie tabeli',
 
   'role.request-handler': 'Obsługa wniosków',

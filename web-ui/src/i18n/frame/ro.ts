@@ -23,6 +23,7 @@ export const frameRo: Readonly<Record<keyof typeof frameEn, string>> = {
   'common.search': 'Caută în listă',
   'common.searchHint': 'Filtrează ce se afișează: identificatori, autorități, state, stări.',
   'common.shown': 'Afișate: {shown} din {total}',
+  'requests.overdueOnly': 'Doar cele întârziate',
   'common.figures': 'Cifrele sub formă de tabel',
 
   'role.request-handler': 'Responsabil cereri',
