@@ -5,24 +5,11 @@
  * address with replaceState, so Back and bookmarks keep them without a re-render that
  * would take the focus out of the field.
  */
-import type { RequestState } from '@imi/protocol'
 import { h, replace, uid } from './dom.js'
-import { countryName, fold } from './format.js'
 import type { Translate } from './i18n/index.js'
-import { areaLabel, statusLabel } from './labels.js'
+import { matchesQuery } from './search-text.js'
 
-/** Every word of `query` occurs in `haystack` (both folded). */
-export function matchesQuery (haystack: string, query: string): boolean {
-  const words = fold(query).split(/\s+/).filter((w) => w !== '')
-  const text = fold(haystack)
-  return words.every((w) => text.includes(w))
-}
-
-/** What a request row is found by. */
-export function requestSearchText (t: Translate, lang: string, r: Pick<RequestState, 'id' | 'area' | 'status' | 'requester' | 'responder'>): string {
-  const party = (p: { country: string, authority?: string }): string => [p.country, countryName(p.country, lang), p.authority ?? t('request.coordinator')].join(' ')
-  return [r.id, party(r.requester), party(r.responder), statusLabel(t, r.status), areaLabel(t, r.area)].join(' ')
-}
+export { matchesQuery, requestSearchText } from './search-text.js'
 
 export interface FilterBox {
   readonly element: HTMLElement

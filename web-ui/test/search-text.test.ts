@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { matchesQuery, requestSearchText } from '../src/list-filter.js'
+import { matchesQuery, requestSearchText } from '../src/search-text.js'
 import { translator } from '../src/i18n/index.js'
 
 describe('web UI list filter', () => {
