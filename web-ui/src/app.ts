@@ -12,6 +12,7 @@ import type { PageContext } from './context.js'
 import { h, notice, replace, select } from './dom.js'
 import { languageName, todayIso } from './format.js'
 import { UI_LANGUAGES, pickUiLanguage, translator, type MessageKey, type Translate, type UiLanguage } from './i18n/index.js'
+import { alertNewPage } from './pages/alert-new.js'
 import { alertPage, alertsPage } from './pages/alerts.js'
 import { authoritiesPage } from './pages/authorities.js'
 import { auditPage } from './pages/audit.js'
@@ -261,6 +262,7 @@ export class App {
       case 'directory': return await directoryPage(ctx, route)
       case 'alerts': return await alertsPage(ctx, route)
       case 'alert': return await alertPage(ctx, route)
+      case 'alert-new': return await alertNewPage(ctx, route)
       case 'users': return await usersPage(ctx, route)
       case 'user': return await userPage(ctx, route)
       case 'authorities': return await authoritiesPage(ctx, route)

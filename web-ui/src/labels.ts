@@ -16,6 +16,9 @@ export const alertStatusLabel = (t: Translate, s: AlertStatus): string => t(`ale
 export const roleLabel = (t: Translate, r: AreaRole): string => t(`role.${r}` satisfies MessageKey)
 export const authorityStatusLabel = (t: Translate, s: AuthorityStatus): string => t(`authorities.status.${s}` satisfies MessageKey)
 
+/** Every alert type, in the order the issuing form offers them. */
+export const ALERT_TYPES = ['services-risk', 'professional-ban', 'falsified-qualification', 'other'] as const satisfies readonly AlertType[]
+
 const FIELD_LABELS: Readonly<Record<string, MessageKey>> = { name: 'subject.name', birthDate: 'subject.birthDate', registrationNumber: 'subject.registrationNumber' }
 
 /** The label of a subject or alert field: translated for the known ones, the field name otherwise. */

@@ -1,5 +1,6 @@
 /** Čeština. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingCs } from './alerting/cs.js'
 import { supervisionCs } from './supervision/cs.js'
 import { adminCs } from './admin/cs.js'
 import { frameCs } from './frame/cs.js'
@@ -251,5 +252,6 @@ export const cs: Messages = {
   'alert.delivery.pending': 'Zatím nepotvrzeno',
   ...frameCs,
   ...adminCs,
-  ...supervisionCs
+  ...supervisionCs,
+  ...alertingCs
 }

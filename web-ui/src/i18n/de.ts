@@ -1,5 +1,6 @@
 /** Deutsch. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingDe } from './alerting/de.js'
 import { supervisionDe } from './supervision/de.js'
 import { adminDe } from './admin/de.js'
 import { frameDe } from './frame/de.js'
@@ -251,5 +252,6 @@ export const de: Messages = {
   'alert.delivery.pending': 'Noch nicht bestätigt',
   ...frameDe,
   ...adminDe,
-  ...supervisionDe
+  ...supervisionDe,
+  ...alertingDe
 }

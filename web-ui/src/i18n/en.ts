@@ -4,6 +4,7 @@
  * must appear unchanged in every translation. The pages added later keep their keys in
  * one file per group and language (`<group>/<lang>.ts`), merged here and in each language.
  */
+import { alertingEn } from './alerting/en.js'
 import { supervisionEn } from './supervision/en.js'
 import { adminEn } from './admin/en.js'
 import { frameEn } from './frame/en.js'
@@ -258,6 +259,7 @@ const core = {
 /** Every group of keys in one catalogue: the core above and one file per group of pages. */
 export const en = {
   ...core,
+  ...alertingEn,
   ...supervisionEn,
   ...adminEn,
   ...frameEn

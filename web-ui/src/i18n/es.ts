@@ -1,5 +1,6 @@
 /** Español. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingEs } from './alerting/es.js'
 import { supervisionEs } from './supervision/es.js'
 import { adminEs } from './admin/es.js'
 import { frameEs } from './frame/es.js'
@@ -251,5 +252,6 @@ export const es: Messages = {
   'alert.delivery.pending': 'Aún no confirmada',
   ...frameEs,
   ...adminEs,
-  ...supervisionEs
+  ...supervisionEs,
+  ...alertingEs
 }

@@ -1,5 +1,6 @@
 /** Français. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingFr } from './alerting/fr.js'
 import { supervisionFr } from './supervision/fr.js'
 import { adminFr } from './admin/fr.js'
 import { frameFr } from './frame/fr.js'
@@ -251,5 +252,6 @@ export const fr: Messages = {
   'alert.delivery.pending': 'Pas encore confirmée',
   ...frameFr,
   ...adminFr,
-  ...supervisionFr
+  ...supervisionFr,
+  ...alertingFr
 }

@@ -1,5 +1,6 @@
 /** Italiano. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingIt } from './alerting/it.js'
 import { supervisionIt } from './supervision/it.js'
 import { adminIt } from './admin/it.js'
 import { frameIt } from './frame/it.js'
@@ -251,5 +252,6 @@ export const it: Messages = {
   'alert.delivery.pending': 'Non ancora confermata',
   ...frameIt,
   ...adminIt,
-  ...supervisionIt
+  ...supervisionIt,
+  ...alertingIt
 }

@@ -1,5 +1,6 @@
 /** Polski. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingPl } from './alerting/pl.js'
 import { supervisionPl } from './supervision/pl.js'
 import { adminPl } from './admin/pl.js'
 import { framePl } from './frame/pl.js'
@@ -251,5 +252,6 @@ export const pl: Messages = {
   'alert.delivery.pending': 'Jeszcze niepotwierdzone',
   ...framePl,
   ...adminPl,
-  ...supervisionPl
+  ...supervisionPl,
+  ...alertingPl
 }

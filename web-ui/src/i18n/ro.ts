@@ -1,5 +1,6 @@
 /** Română. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { alertingRo } from './alerting/ro.js'
 import { supervisionRo } from './supervision/ro.js'
 import { adminRo } from './admin/ro.js'
 import { frameRo } from './frame/ro.js'
@@ -251,5 +252,6 @@ export const ro: Messages = {
   'alert.delivery.pending': 'Neconfirmată încă',
   ...frameRo,
   ...adminRo,
-  ...supervisionRo
+  ...supervisionRo,
+  ...alertingRo
 }

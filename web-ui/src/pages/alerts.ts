@@ -1,14 +1,18 @@
 /**
  * Alerts issued by this authority or routed to it: the list, and one alert with its
- * content (where this official may read it), who it went to and, for the issuer, which
- * states have confirmed receipt.
+ * content (where this official may read it, and once blocked, with a stated reason),
+ * who it went to and, for the issuer, which states have confirmed receipt and the forms
+ * to withdraw or close it; the coordinator routes an incoming alert (alert-actions.ts).
  */
+import { readBlockedAlert } from '../api-alerts.js'
 import type { AlertRecord, AlertView } from '../api-types.js'
 import type { Page, PageContext } from '../context.js'
-import { h, type Child } from '../dom.js'
+import { h, replace, type Child } from '../dom.js'
 import { countryName, formatDate, formatDateTime } from '../format.js'
 import { alertStatusLabel, alertTypeLabel, areaLabel, fieldLabel, partyLabel } from '../labels.js'
 import { routeHref, type Route } from '../router.js'
+import { alertActions } from './alert-actions.js'
+import { blockedReader, deletedNotice } from './blocked.js'
 
 function addressed (ctx: PageContext, states: readonly string[]): string {
   return states.includes('*') ? ctx.t('alert.addressed.all') : states.map((c) => countryName(c, ctx.lang)).join(', ')
@@ -36,7 +40,11 @@ function alertsTable (ctx: PageContext, alerts: readonly AlertRecord[]): HTMLEle
 export const alertsPage: Page = async (ctx) => {
   const { t } = ctx
   const body = await ctx.api.alerts().then((alerts) => alertsTable(ctx, alerts), (err: unknown) => ctx.failure(err))
-  return h('div', { class: 'page page-alerts' }, h('h1', { tabindex: '-1' }, t('alerts.title')), body)
+  const mayIssue = ctx.session.user.grants.some((g) => g.role === 'alert-handler')
+  return h('div', { class: 'page page-alerts' },
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('alerts.title')),
+      mayIssue ? h('a', { href: routeHref({ page: 'alert-new' }), class: 'button-link' }, t('alerts.new')) : null),
+    body)
 }
 
 function pair (label: string, ...value: Child[]): Child[] { return [h('dt', null, label), h('dd', null, ...value)] }
@@ -44,6 +52,16 @@ function pair (label: string, ...value: Child[]): Child[] { return [h('dt', null
 function content (ctx: PageContext, view: AlertView): HTMLElement {
   const { t, lang } = ctx
   const c = view.content
+  if (c === undefined && view.deletedAt !== undefined) return deletedNotice(ctx, view.deletedAt)
+  if (c === undefined && view.blocked === true) {
+    const holder = h('div', null)
+    replace(holder, blockedReader(ctx, async (reason) => {
+      const read = await readBlockedAlert(ctx.api, view.state.id, reason)
+      replace(holder, h('p', { class: 'notice', role: 'status' }, t('blocked.shown')), read.content === undefined ? h('p', { class: 'muted' }, t('alert.contentHidden')) : content(ctx, read))
+      holder.querySelector<HTMLElement>('p')?.focus()
+    }))
+    return holder
+  }
   if (c === undefined) return h('p', { class: 'muted' }, t('alert.contentHidden'))
   return h('dl', { class: 'summary' },
     pair(t('alert.description'), c.description),
@@ -75,10 +93,13 @@ export const alertPage: Page<Extract<Route, { page: 'alert' }>> = async (ctx, ro
       a.decisionDate === undefined ? null : pair(t('alert.decisionDate'), formatDate(a.decisionDate, lang), a.late ? [' ', h('strong', { class: 'badge badge-overdue' }, t('alert.late'))] : null),
       pair(t('alert.addressed'), addressed(ctx, a.addressed)),
       view.routedTo.length === 0 ? null : pair(t('alert.routedTo'), view.routedTo.join(', ')),
+      a.withdrawnAt === undefined && a.closedAt === undefined ? null : pair(t('alert.endedAt'), formatDateTime(a.withdrawnAt ?? a.closedAt ?? 0, lang)),
       a.reason === undefined ? null : pair(t('alert.reason'), a.reason)),
     h('section', { 'aria-labelledby': 'content-h' }, h('h2', { id: 'content-h' }, t('alert.content')), content(ctx, view)),
     view.delivery === undefined ? null : h('section', { 'aria-labelledby': 'delivery-h' },
       h('h2', { id: 'delivery-h' }, t('alert.delivery')),
+      h('p', null, t('alert.delivery.summary', { received: Object.values(view.delivery).filter((d) => d === 'received').length, total: Object.keys(view.delivery).length })),
       h('ul', { class: 'plain' }, Object.entries(view.delivery).sort().map(([c, d]) =>
-        h('li', null, `${countryName(c, lang)}: `, h('span', { class: `badge delivery-${d}` }, t(d === 'received' ? 'alert.delivery.received' : 'alert.delivery.pending')))))))
+        h('li', null, `${countryName(c, lang)}: `, h('span', { class: `badge delivery-${d}` }, t(d === 'received' ? 'alert.delivery.received' : 'alert.delivery.pending')))))),
+    await alertActions(ctx, view))
 }

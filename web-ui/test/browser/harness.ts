@@ -174,7 +174,7 @@ export async function until (what: string, check: () => Promise<boolean>, timeou
 }
 
 /** Opens the UI in its own context and logs in through the form; resolves on the first page's heading. */
-export async function loggedIn (browser: Browser, origin: string, username: string, locale: string, heading: string, hash = ''): Promise<Watched & { context: BrowserContext }> {
+export async function loggedIn (browser: Browser, origin: string, username: string, locale: string, heading: string | RegExp, hash = ''): Promise<Watched & { context: BrowserContext }> {
   const w = await watchedPage(browser, origin, locale)
   await w.page.goto(`${origin}/${hash}`)
   await w.page.locator('input[name="username"]').fill(username)
