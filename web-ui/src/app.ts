@@ -21,6 +21,9 @@ import { composePage } from './pages/compose.js'
 import { directoryPage } from './pages/directory.js'
 import { indicatorsPage } from './pages/indicators.js'
 import { loginPage } from './pages/login.js'
+import { notificationNewPage } from './pages/notification-new.js'
+import { notificationPage } from './pages/notification.js'
+import { notificationsPage } from './pages/notifications.js'
 import { oversightPage } from './pages/oversight.js'
 import { requestPage } from './pages/request.js'
 import { requestsListPage } from './pages/requests-list.js'
@@ -263,6 +266,9 @@ export class App {
       case 'alerts': return await alertsPage(ctx, route)
       case 'alert': return await alertPage(ctx, route)
       case 'alert-new': return await alertNewPage(ctx, route)
+      case 'notifications': return await notificationsPage(ctx, route)
+      case 'notification': return await notificationPage(ctx, route)
+      case 'notification-new': return await notificationNewPage(ctx, route)
       case 'users': return await usersPage(ctx, route)
       case 'user': return await userPage(ctx, route)
       case 'authorities': return await authoritiesPage(ctx, route)

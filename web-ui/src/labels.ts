@@ -6,7 +6,7 @@ import type { AlertStatus, AlertType, LegislativeArea, RequestAction, RequestSta
 import type { AreaRole } from './api-client.js'
 import type { MessageKey, Translate } from './i18n/index.js'
 import { countryName } from './format.js'
-import type { AuthorityStatus } from './router.js'
+import type { AuthorityStatus, NotificationStatus } from './router.js'
 
 export const statusLabel = (t: Translate, s: RequestStatus): string => t(`status.${s}` satisfies MessageKey)
 export const areaLabel = (t: Translate, a: LegislativeArea): string => t(`area.${a}` satisfies MessageKey)
@@ -15,6 +15,7 @@ export const alertTypeLabel = (t: Translate, a: AlertType): string => t(`alertTy
 export const alertStatusLabel = (t: Translate, s: AlertStatus): string => t(`alertStatus.${s}` satisfies MessageKey)
 export const roleLabel = (t: Translate, r: AreaRole): string => t(`role.${r}` satisfies MessageKey)
 export const authorityStatusLabel = (t: Translate, s: AuthorityStatus): string => t(`authorities.status.${s}` satisfies MessageKey)
+export const notificationStatusLabel = (t: Translate, s: NotificationStatus): string => t(`notifications.status.${s}` satisfies MessageKey)
 
 /** Every alert type, in the order the issuing form offers them. */
 export const ALERT_TYPES = ['services-risk', 'professional-ban', 'falsified-qualification', 'other'] as const satisfies readonly AlertType[]

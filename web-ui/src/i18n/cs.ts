@@ -1,5 +1,6 @@
 /** Čeština. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsCs } from './notifications/cs.js'
 import { alertingCs } from './alerting/cs.js'
 import { supervisionCs } from './supervision/cs.js'
 import { adminCs } from './admin/cs.js'
@@ -253,5 +254,6 @@ export const cs: Messages = {
   ...frameCs,
   ...adminCs,
   ...supervisionCs,
-  ...alertingCs
+  ...alertingCs,
+  ...notificationsCs
 }

@@ -1,5 +1,6 @@
 /** Deutsch. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsDe } from './notifications/de.js'
 import { alertingDe } from './alerting/de.js'
 import { supervisionDe } from './supervision/de.js'
 import { adminDe } from './admin/de.js'
@@ -253,5 +254,6 @@ export const de: Messages = {
   ...frameDe,
   ...adminDe,
   ...supervisionDe,
-  ...alertingDe
+  ...alertingDe,
+  ...notificationsDe
 }

@@ -4,6 +4,7 @@
  * must appear unchanged in every translation. The pages added later keep their keys in
  * one file per group and language (`<group>/<lang>.ts`), merged here and in each language.
  */
+import { notificationsEn } from './notifications/en.js'
 import { alertingEn } from './alerting/en.js'
 import { supervisionEn } from './supervision/en.js'
 import { adminEn } from './admin/en.js'
@@ -259,6 +260,7 @@ const core = {
 /** Every group of keys in one catalogue: the core above and one file per group of pages. */
 export const en = {
   ...core,
+  ...notificationsEn,
   ...alertingEn,
   ...supervisionEn,
   ...adminEn,

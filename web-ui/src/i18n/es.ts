@@ -1,5 +1,6 @@
 /** Español. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsEs } from './notifications/es.js'
 import { alertingEs } from './alerting/es.js'
 import { supervisionEs } from './supervision/es.js'
 import { adminEs } from './admin/es.js'
@@ -253,5 +254,6 @@ export const es: Messages = {
   ...frameEs,
   ...adminEs,
   ...supervisionEs,
-  ...alertingEs
+  ...alertingEs,
+  ...notificationsEs
 }

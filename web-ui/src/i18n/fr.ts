@@ -1,5 +1,6 @@
 /** Français. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsFr } from './notifications/fr.js'
 import { alertingFr } from './alerting/fr.js'
 import { supervisionFr } from './supervision/fr.js'
 import { adminFr } from './admin/fr.js'
@@ -253,5 +254,6 @@ export const fr: Messages = {
   ...frameFr,
   ...adminFr,
   ...supervisionFr,
-  ...alertingFr
+  ...alertingFr,
+  ...notificationsFr
 }

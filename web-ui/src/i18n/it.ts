@@ -1,5 +1,6 @@
 /** Italiano. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsIt } from './notifications/it.js'
 import { alertingIt } from './alerting/it.js'
 import { supervisionIt } from './supervision/it.js'
 import { adminIt } from './admin/it.js'
@@ -253,5 +254,6 @@ export const it: Messages = {
   ...frameIt,
   ...adminIt,
   ...supervisionIt,
-  ...alertingIt
+  ...alertingIt,
+  ...notificationsIt
 }

@@ -1,5 +1,6 @@
 /** Polski. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsPl } from './notifications/pl.js'
 import { alertingPl } from './alerting/pl.js'
 import { supervisionPl } from './supervision/pl.js'
 import { adminPl } from './admin/pl.js'
@@ -253,5 +254,6 @@ export const pl: Messages = {
   ...framePl,
   ...adminPl,
   ...supervisionPl,
-  ...alertingPl
+  ...alertingPl,
+  ...notificationsPl
 }

@@ -1,5 +1,6 @@
 /** Română. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { notificationsRo } from './notifications/ro.js'
 import { alertingRo } from './alerting/ro.js'
 import { supervisionRo } from './supervision/ro.js'
 import { adminRo } from './admin/ro.js'
@@ -253,5 +254,6 @@ export const ro: Messages = {
   ...frameRo,
   ...adminRo,
   ...supervisionRo,
-  ...alertingRo
+  ...alertingRo,
+  ...notificationsRo
 }

@@ -37,6 +37,8 @@ export interface StateSetup {
   /** The coordinator's account language. */
   readonly coordinatorLanguage?: string
   readonly overrides?: NodeOverrides
+  /** Node settings (imi.json sections), e.g. a short notification comment period. */
+  readonly settings?: Record<string, unknown>
 }
 
 export interface UiNode { readonly node: ImiNode, readonly server: ApiServer, readonly origin: string }
@@ -83,7 +85,7 @@ export async function startUiFederation (states: StateSetup[]): Promise<UiFedera
   const nodes = new Map<string, UiNode>()
   try {
     for (const s of states) {
-      const node = await fed.start(s.country, s.overrides ?? {})
+      const node = await fed.start(s.country, s.overrides ?? {}, s.settings ?? {})
       await seed(node, s)
       const server = await startApiServer(withWebUi(createApiApp(node, { token: TOKEN })), { host: '127.0.0.1', port: 0 })
       nodes.set(s.country, { node, server, origin: server.url })
