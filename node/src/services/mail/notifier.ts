@@ -100,7 +100,8 @@ export class MailNotifier {
         return
       } catch (err) {
         if (attempt >= RETRIES.length) {
-          this.components.logger.error('e-mail given up', { kind, error: (err as Error).message })
+          // The SMTP library's message may quote the address: log its code only.
+          this.components.logger.error('e-mail given up', { kind, code: (err as { code?: unknown }).code === undefined ? 'ERR_MAIL' : String((err as { code?: unknown }).code) })
           return
         }
         await new Promise((resolve) => setTimeout(resolve, RETRIES[attempt]))
