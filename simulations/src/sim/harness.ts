@@ -22,6 +22,14 @@
  * - forge: a node puts forged alerts straight onto the gossip topic (a key the roster
  *   does not know, and its own key claiming another state), as a misbehaving member would.
  * Latency and loss between chosen nodes are not injected yet.
+ *
+ * Directory maintenance: a node republishes its directory every 12 hours at most and
+ * fetches every other state's every 24 at most (the DHT records live 24 hours). On one
+ * virtual clock that is 730 rounds in a simulated year, each a few thousand DHT requests
+ * for 30 nodes on the same two cores: the year would take hours and measure little but
+ * the DHT. Unless a scenario asks for it (`node.directoryMaintenance`), the harness sets
+ * both intervals past the end of the run; the nodes keep the directories fetched during
+ * the warm-up, which is all a run needs while no authority joins or leaves.
  */
 import { mkdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -31,7 +39,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import {
   ALERT_KIND, cosignRoster, encodeWire, proposeRoster, signEnvelope, type Json, type RosterDocument, type SignedRoster
 } from '@imi/protocol'
-import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, type ImiNode, type Logger, type NodeIdentity } from '@imi/node'
+import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, type ImiNode, type Logger, type NodeConfig, type NodeIdentity } from '@imi/node'
 import type { NodeSettings } from './scenario.js'
 import type { SimClock } from './sim-clock.js'
 
@@ -41,6 +49,9 @@ export interface SimMember {
   readonly port: number
   readonly dataDir: string
 }
+
+/** Ten years: longer than any run. */
+const NO_MAINTENANCE_MS = 10 * 365 * 86_400_000
 
 /** Ports handed out in this process: the kernel may offer a just-closed one again. */
 const handedOut = new Set<number>()
@@ -148,15 +159,19 @@ export class SimFederation {
     return this.cut !== undefined && this.cut.has(a) !== this.cut.has(b)
   }
 
-  async startAll (): Promise<void> {
-    // Sequentially: each start dials the members already up, as a federation comes up in practice.
-    for (const c of this.countries) await this.start(c)
+  /**
+   * Starts every member, one after the other as a federation comes up in practice (each
+   * start dials the members already up); `prepare` runs on each node before the next
+   * starts (the driver seeds its authorities and waits for its directory to be out).
+   */
+  async startAll (prepare: (country: string, node: ImiNode) => Promise<void> = async () => {}): Promise<void> {
+    for (const c of this.countries) await prepare(c, await this.start(c))
   }
 
   private async start (country: string): Promise<ImiNode> {
     const m = this.member(country)
     const s = this.init.settings
-    const config = parseConfig({
+    const parsed = parseConfig({
       country,
       federationId: this.federationId,
       dataDir: m.dataDir,
@@ -167,6 +182,9 @@ export class SimFederation {
       directory: { refreshMs: Math.round(s.directoryRefreshHours * 3_600_000), republishMs: Math.round(s.directoryRepublishHours * 3_600_000) },
       log: { level: 'warn' }
     }, this.init.dir)
+    // Without directory maintenance, the node's refresh and republication come after the
+    // run: what the warm-up fetched is what it keeps (no authority joins or leaves in a run).
+    const config: NodeConfig = s.directoryMaintenance ? parsed : { ...parsed, directory: { refreshMs: NO_MAINTENANCE_MS, republishMs: NO_MAINTENANCE_MS } }
     const node = await createNode(config, { clock: this.init.clock, logger: this.init.logger.child(country), identity: m.identity, roster: [this.genesis] })
     await node.start()
     this.nodes.set(country, node)

@@ -120,6 +120,8 @@ export interface Progress {
   readonly alertsIssued: number
   readonly realMs: number
   readonly rssMb: number
+  /** What the phase is waiting for, while starting and warming up. */
+  readonly detail: string
 }
 
 export interface RunOptions {
@@ -131,19 +133,21 @@ export interface RunOptions {
   readonly onProgress?: (p: Progress) => void
 }
 
-/** A logger that counts warnings and errors by component and message (never their fields' values). */
+/** A logger that counts warnings and errors by component and message, keeping the fields of the first of each (ids and codes, never personal data). */
 export class CountingLogger implements Logger {
-  constructor (readonly counts: Map<string, number> = new Map(), private readonly component = 'node') {}
-  private note (level: string, msg: string, code?: unknown): void {
+  constructor (readonly counts: Map<string, number> = new Map(), private readonly component = 'node', readonly firstFields: Map<string, string> = new Map()) {}
+  private note (level: string, msg: string, fields?: Record<string, unknown>): void {
+    const code = fields?.code
     const key = `${level} ${this.component.replace(/^[A-Z]{2}:?/, '') || 'node'}: ${msg}${typeof code === 'string' ? ` (${code})` : ''}`
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1)
+    if (!this.firstFields.has(key) && fields !== undefined) this.firstFields.set(key, JSON.stringify(fields).slice(0, 300))
   }
 
   debug (): void {}
   info (): void {}
-  warn (msg: string, fields?: Record<string, unknown>): void { this.note('warn', msg, fields?.code) }
-  error (msg: string, fields?: Record<string, unknown>): void { this.note('error', msg, fields?.code) }
-  child (component: string): Logger { return new CountingLogger(this.counts, this.component === 'node' ? component : `${this.component}:${component}`) }
+  warn (msg: string, fields?: Record<string, unknown>): void { this.note('warn', msg, fields) }
+  error (msg: string, fields?: Record<string, unknown>): void { this.note('error', msg, fields) }
+  child (component: string): Logger { return new CountingLogger(this.counts, this.component === 'node' ? component : `${this.component}:${component}`, this.firstFields) }
 }
 
 type Action =
@@ -204,6 +208,9 @@ export interface FinalState {
   readonly unknownRequests: ReadonlyArray<readonly string[]>
 }
 
+/** Real time allowed for the federations to form before day 0. */
+const WARM_UP_LIMIT_MS = 300_000
+
 const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 const rssMb = (): number => Math.round(process.memoryUsage().rss / 1e5) / 10
 
@@ -251,6 +258,7 @@ class Simulation {
   private readonly cpu0 = process.cpuUsage()
   private peakRss = 0
   private phase: Progress['phase'] = 'starting'
+  private detail = ''
   private day = 0
   private sentCount = 0
   private closedCount = 0
@@ -261,8 +269,8 @@ class Simulation {
   constructor (private readonly opts: RunOptions) {
     this.scenario = opts.scenario
     this.day0 = startMs(this.scenario)
-    // Nodes start an hour before day 0: directories and gossip meshes form in that hour.
-    this.clock = new SimClock(this.day0 - HOUR_MS)
+    // Nodes start a day before day 0: directories and gossip meshes form then.
+    this.clock = new SimClock(this.day0 - DAY_MS)
   }
 
   private get logger (): Logger { return this.opts.logger ?? new CountingLogger(this.logs) }
@@ -278,7 +286,13 @@ class Simulation {
       const fed = await SimFederation.create({
         index: f, federationId: `sim-${f}`, countries: s.countries, dir: join(this.dir, `fed-${f}`), clock: this.clock, seed: s.seed, settings: s.node, logger: this.logger
       })
-      fed.onStart = (country, node) => { this.listen(f, country, node) }
+      fed.onStart = (country, node) => {
+        this.listen(f, country, node)
+        if (this.phase === 'starting') {
+          this.detail = `node ${country} of federation ${f} started`
+          this.progress()
+        }
+      }
       fed.onStop = (_country, node) => { this.absorbRejections(node, this.stoppedRejections) }
       this.feds.push(fed)
       for (const c of s.countries) for (const a of plan.authorities[c]!) this.officials.set(`${f}/${a.id}`, officialOf(a))
@@ -294,12 +308,12 @@ class Simulation {
       }
     }
     for (const [f, fed] of this.feds.entries()) {
-      await fed.startAll()
-      for (const c of s.countries) await fed.node(c)!.authorities.importAuthorities(this.plans[f]!.authorities[c]!)
+      await fed.startAll(async (c, node) => { await this.seed(f, c, node) })
       this.progress()
     }
     const startRealMs = performance.now() - this.t0
     this.phase = 'warm-up'
+    await this.publishDirectories()
     await this.warmUp()
     this.clock.advanceTo(this.day0)
     const warmupRealMs = performance.now() - this.t0 - startRealMs
@@ -396,20 +410,88 @@ class Simulation {
 
   // Warm-up: directories published and fetched, gossip meshes formed.
 
+  /** A node just started: its authorities go in (its directory goes out once the clock moves). */
+  private async seed (f: number, country: string, node: ImiNode): Promise<void> {
+    await node.authorities.importAuthorities(this.plans[f]!.authorities[country]!)
+  }
+
+  /**
+   * Every node publishes its directory before any fetches one. The nodes' first
+   * publication and first refresh are both timers due at start, and fire together when
+   * the clock first moves: 30 nodes on two cores would then each look up 58 directories
+   * nobody has published yet, every lookup walking the whole DHT, and the publications
+   * time out in that storm. Published first (a few nodes at a time, the clock standing
+   * still), each publication's announcement has the others fetch it at once, and the
+   * first refreshes find everything in place. One publication at a time: several at once
+   * time out (20 s) on a loaded two-core machine, each DHT request taking 100-700 ms;
+   * the 1,740 lookups of 30 nodes' first refreshes at once took the process to 2.7 GB
+   * and had not finished after three minutes.
+   */
+  private async publishDirectories (): Promise<void> {
+    await this.eachNode('directories published', async (node) => { await node.directory.publish() })
+    // The first refresh of each node, one at a time too: it finds every directory in place
+    // (and cancels the refresh timer due at start, which would run all of them at once).
+    await this.eachNode('directories fetched', async (node) => { await node.directory.refresh() })
+  }
+
+  /** Runs `fn` on one node at a time in each federation (the federations are separate networks). */
+  private async eachNode (what: string, fn: (node: ImiNode) => Promise<void>): Promise<void> {
+    const countries = this.scenario.countries
+    let done = 0
+    for (const c of countries) {
+      await Promise.all(this.feds.map(async (fed) => {
+        const node = fed.node(c)
+        if (node !== undefined) await fn(node).catch(() => {})
+        done++
+      }))
+      this.detail = `${what} ${done}/${countries.length * this.feds.length}`
+      this.progress()
+    }
+  }
+
+  /**
+   * Until every node lists every other state's authorities and has a gossip mesh, the
+   * virtual clock follows real time, as a federation starting for real: the nodes'
+   * retries (a directory fetch that found nothing, a publication no peer took yet) come
+   * at the pace they were designed for. Faster, 30 nodes on two cores retry faster than
+   * the DHT answers and never settle.
+   */
   private async warmUp (): Promise<void> {
-    const deadline = performance.now() + 120_000
-    const ready = (): boolean => this.feds.every((fed, f) => fed.live().every((c) => {
-      const node = fed.node(c)!
-      const others = fed.countries.filter((o) => o !== c)
-      const listed = others.every((o) => this.plans[f]!.authorities[o]!.every((a) => node.directory.authority(o, a.id) !== undefined))
-      const mesh = node.libp2p!.services.pubsub.getSubscribers(node.broadcastGossip!.topic).length >= Math.min(others.length, 3)
-      return listed && mesh
-    }))
-    while (!ready()) {
-      if (performance.now() > deadline) throw new Error('the federation did not form within 120 s (directories not synced or no gossip mesh)')
-      if (this.clock.now() < this.day0 - 1000) this.clock.advance(1000)
+    const deadline = performance.now() + WARM_UP_LIMIT_MS
+    let lastReport = 0
+    let last = performance.now()
+    for (;;) {
+      const state = this.formation()
+      if (state.listed === state.pairs && state.meshed === state.nodes) return
+      const now = performance.now()
+      this.detail = `directories ${state.listed}/${state.pairs}, gossip meshes ${state.meshed}/${state.nodes}`
+      if (now - lastReport > 1000) { lastReport = now; this.progress() }
+      if (now > deadline) throw new Error(`the federation did not form within ${WARM_UP_LIMIT_MS / 1000} s: ${this.detail} (each node must list every other state's authorities and have a gossip mesh)`)
+      this.clock.advanceTo(Math.min(this.day0 - 1000, this.clock.now() + Math.round(now - last)))
+      last = now
       await sleep(20)
     }
+  }
+
+  /** How far the federations have formed: (node, other state) pairs whose directory is listed, nodes with a gossip mesh. */
+  private formation (): { pairs: number, listed: number, nodes: number, meshed: number } {
+    let pairs = 0
+    let listed = 0
+    let nodes = 0
+    let meshed = 0
+    for (const [f, fed] of this.feds.entries()) {
+      for (const c of fed.live()) {
+        const node = fed.node(c)!
+        const others = fed.countries.filter((o) => o !== c)
+        nodes++
+        if (node.libp2p!.services.pubsub.getSubscribers(node.broadcastGossip!.topic).length >= Math.min(others.length, 3)) meshed++
+        for (const o of others) {
+          pairs++
+          if (this.plans[f]!.authorities[o]!.every((a) => node.directory.authority(o, a.id) !== undefined)) listed++
+        }
+      }
+    }
+    return { pairs, listed, nodes, meshed }
   }
 
   // Listening to each node: deliveries and partition leaks.
@@ -738,7 +820,8 @@ class Simulation {
       requestsClosed: this.closedCount,
       alertsIssued: this.issuedCount,
       realMs: performance.now() - this.t0,
-      rssMb: mb
+      rssMb: mb,
+      detail: this.phase === 'warm-up' || this.phase === 'starting' ? this.detail : ''
     })
   }
 

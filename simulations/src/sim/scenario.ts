@@ -72,6 +72,8 @@ export interface Workload {
 }
 
 export interface NodeSettings {
+  /** Whether the nodes refresh and republish their directories during the run (see harness.ts); off by default. */
+  readonly directoryMaintenance: boolean
   readonly directoryRefreshHours: number
   readonly directoryRepublishHours: number
   readonly retryInitialMs: number
@@ -180,7 +182,7 @@ function countriesOf (v: unknown): string[] {
   return list
 }
 
-const DEFAULT_NODE: NodeSettings = { directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000 }
+const DEFAULT_NODE: NodeSettings = { directoryMaintenance: false, directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000 }
 
 /** Checks a scenario and fills in every default. */
 export function parseScenario (raw: unknown): Scenario {
@@ -196,7 +198,9 @@ export function parseScenario (raw: unknown): Scenario {
   const assertions = parseAssertions(r.assertions)
   const n = obj(r.node ?? {}, 'scenario.node')
   only(n, 'scenario.node', Object.keys(DEFAULT_NODE))
+  if (n.directoryMaintenance !== undefined && typeof n.directoryMaintenance !== 'boolean') throw new ScenarioError('scenario.node.directoryMaintenance', 'must be true or false')
   const node: NodeSettings = {
+    directoryMaintenance: n.directoryMaintenance === true,
     // The node's own limits: refresh at most every 24 h, republish at most every 12 h (records live 24 h).
     directoryRefreshHours: num(n.directoryRefreshHours, 'scenario.node.directoryRefreshHours', DEFAULT_NODE.directoryRefreshHours, 0.01, 24),
     directoryRepublishHours: num(n.directoryRepublishHours, 'scenario.node.directoryRepublishHours', DEFAULT_NODE.directoryRepublishHours, 0.01, 12),
