@@ -19,6 +19,7 @@ import { auditPage } from './pages/audit.js'
 import { authorityNewPage } from './pages/authority-new.js'
 import { composePage } from './pages/compose.js'
 import { directoryPage } from './pages/directory.js'
+import { draftsPage } from './pages/drafts.js'
 import { indicatorsPage } from './pages/indicators.js'
 import { loginPage } from './pages/login.js'
 import { notificationNewPage } from './pages/notification-new.js'
@@ -262,6 +263,7 @@ export class App {
       case 'requests': return await requestsListPage(ctx, route)
       case 'request': return await requestPage(ctx, route)
       case 'compose': return await composePage(ctx, route)
+      case 'drafts': return await draftsPage(ctx, route)
       case 'directory': return await directoryPage(ctx, route)
       case 'alerts': return await alertsPage(ctx, route)
       case 'alert': return await alertPage(ctx, route)

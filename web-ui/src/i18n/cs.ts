@@ -1,5 +1,6 @@
 /** Čeština. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkCs } from './casework/cs.js'
 import { notificationsCs } from './notifications/cs.js'
 import { alertingCs } from './alerting/cs.js'
 import { supervisionCs } from './supervision/cs.js'
@@ -255,5 +256,6 @@ export const cs: Messages = {
   ...adminCs,
   ...supervisionCs,
   ...alertingCs,
-  ...notificationsCs
+  ...notificationsCs,
+  ...caseworkCs
 }

@@ -1,5 +1,6 @@
 /** Deutsch. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkDe } from './casework/de.js'
 import { notificationsDe } from './notifications/de.js'
 import { alertingDe } from './alerting/de.js'
 import { supervisionDe } from './supervision/de.js'
@@ -255,5 +256,6 @@ export const de: Messages = {
   ...adminDe,
   ...supervisionDe,
   ...alertingDe,
-  ...notificationsDe
+  ...notificationsDe,
+  ...caseworkDe
 }

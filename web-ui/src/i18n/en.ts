@@ -4,6 +4,7 @@
  * must appear unchanged in every translation. The pages added later keep their keys in
  * one file per group and language (`<group>/<lang>.ts`), merged here and in each language.
  */
+import { caseworkEn } from './casework/en.js'
 import { notificationsEn } from './notifications/en.js'
 import { alertingEn } from './alerting/en.js'
 import { supervisionEn } from './supervision/en.js'
@@ -260,6 +261,7 @@ const core = {
 /** Every group of keys in one catalogue: the core above and one file per group of pages. */
 export const en = {
   ...core,
+  ...caseworkEn,
   ...notificationsEn,
   ...alertingEn,
   ...supervisionEn,

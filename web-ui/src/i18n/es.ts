@@ -1,5 +1,6 @@
 /** Español. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkEs } from './casework/es.js'
 import { notificationsEs } from './notifications/es.js'
 import { alertingEs } from './alerting/es.js'
 import { supervisionEs } from './supervision/es.js'
@@ -255,5 +256,6 @@ export const es: Messages = {
   ...adminEs,
   ...supervisionEs,
   ...alertingEs,
-  ...notificationsEs
+  ...notificationsEs,
+  ...caseworkEs
 }

@@ -1,5 +1,6 @@
 /** Français. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkFr } from './casework/fr.js'
 import { notificationsFr } from './notifications/fr.js'
 import { alertingFr } from './alerting/fr.js'
 import { supervisionFr } from './supervision/fr.js'
@@ -255,5 +256,6 @@ export const fr: Messages = {
   ...adminFr,
   ...supervisionFr,
   ...alertingFr,
-  ...notificationsFr
+  ...notificationsFr,
+  ...caseworkFr
 }

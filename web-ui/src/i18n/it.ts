@@ -1,5 +1,6 @@
 /** Italiano. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkIt } from './casework/it.js'
 import { notificationsIt } from './notifications/it.js'
 import { alertingIt } from './alerting/it.js'
 import { supervisionIt } from './supervision/it.js'
@@ -255,5 +256,6 @@ export const it: Messages = {
   ...adminIt,
   ...supervisionIt,
   ...alertingIt,
-  ...notificationsIt
+  ...notificationsIt,
+  ...caseworkIt
 }

@@ -1,5 +1,6 @@
 /** Polski. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkPl } from './casework/pl.js'
 import { notificationsPl } from './notifications/pl.js'
 import { alertingPl } from './alerting/pl.js'
 import { supervisionPl } from './supervision/pl.js'
@@ -255,5 +256,6 @@ export const pl: Messages = {
   ...adminPl,
   ...supervisionPl,
   ...alertingPl,
-  ...notificationsPl
+  ...notificationsPl,
+  ...caseworkPl
 }

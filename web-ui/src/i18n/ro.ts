@@ -1,5 +1,6 @@
 /** Română. Keys and placeholders as in en.ts. */
 import type { Messages } from './en.js'
+import { caseworkRo } from './casework/ro.js'
 import { notificationsRo } from './notifications/ro.js'
 import { alertingRo } from './alerting/ro.js'
 import { supervisionRo } from './supervision/ro.js'
@@ -255,5 +256,6 @@ export const ro: Messages = {
   ...adminRo,
   ...supervisionRo,
   ...alertingRo,
-  ...notificationsRo
+  ...notificationsRo,
+  ...caseworkRo
 }

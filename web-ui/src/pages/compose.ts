@@ -1,123 +1,57 @@
 /**
  * Composing a request: the legislative area, the recipient found in the directory, the
  * standard questions of the area's catalogue in the official's own language (filterable),
- * the subject and the needed-by date. One form; the directory search inside it is a
- * button (and Enter in its field), so searching never sends the request.
+ * the subject, the needed-by date and files. It can be saved as a draft on the node and
+ * continued later by any request handler of the authority (`#/compose?draft=<id>`); a
+ * draft is sent with everything it holds, and deleted once sent.
  */
-import type { AuthorityEntry, LegislativeArea } from '@imi/protocol'
-import type { DirectoryHit } from '../api-client.js'
-import { MEMBER_STATES, questionSetsFor, renderQuestion, renderSetTitle } from '../catalogue.js'
-import type { Page, PageContext } from '../context.js'
-import { field, h, notice, replace, select, uid } from '../dom.js'
-import { addDays, countryName, fold, localName } from '../format.js'
+import type { LegislativeArea } from '@imi/protocol'
+import { deleteDraft, draft as getDraft, saveDraft, sendDraft } from '../api-requests.js'
+import type { AttachmentInput, Draft, NewRequestInput } from '../api-types.js'
+import type { Page } from '../context.js'
+import { field, h, notice, replace, select } from '../dom.js'
+import { addDays, formatDateTime } from '../format.js'
 import type { MessageKey } from '../i18n/index.js'
 import { areaLabel } from '../labels.js'
-import { AREAS } from '../router.js'
+import type { Route } from '../router.js'
+import { failedPage } from '../widgets.js'
+import { questionPicker, recipientPicker, sendingAreas } from './compose-pickers.js'
+import { chosenFiles, fileField } from './request-forms.js'
 
-/** Areas the official may send requests in (all, when the account names none). */
-function sendingAreas (ctx: PageContext): LegislativeArea[] {
-  const granted = ctx.session.user.grants.filter((g) => g.role === 'request-handler').map((g) => g.area)
-  const areas = AREAS.filter((a) => granted.includes(a))
-  return areas.length > 0 ? areas : [...AREAS]
-}
+type ComposeRoute = Extract<Route, { page: 'compose' }>
 
-interface Recipient { readonly country: string, readonly entry: AuthorityEntry }
-
-function recipientPicker (ctx: PageContext, area: () => LegislativeArea): { element: HTMLElement, chosen: () => Recipient | undefined, focus: () => void, reset: () => void } {
+export const composePage: Page<ComposeRoute> = async (ctx, route) => {
   const { t, lang } = ctx
-  const q = h('input', { type: 'search', name: 'recipient-q', autocomplete: 'off' })
-  const country = select({ name: 'recipient-country' },
-    [['', t('compose.anyCountry')], ...MEMBER_STATES.map((m): [string, string] => [m.code, countryName(m.code, lang)])
-      .sort((a, b) => a[1].localeCompare(b[1], lang))])
-  const searchButton = h('button', { type: 'button', class: 'secondary' }, t('compose.search.button'))
-  const results = h('div', { class: 'recipient-results' })
-  const status = h('p', { class: 'chosen', role: 'status' })
-  let hits: DirectoryHit[] = []
-  let chosen: Recipient | undefined
-  const groupName = uid('recipient')
-
-  const choose = (r: Recipient | undefined): void => {
-    chosen = r
-    replace(status, r === undefined ? '' : t('compose.chosen', { name: localName(r.entry.names, lang), country: countryName(r.country, lang) }))
-  }
-  const search = async (): Promise<void> => {
-    searchButton.disabled = true
+  let existing: Draft | undefined
+  if (route.draft !== undefined) {
     try {
-      hits = await ctx.api.searchDirectory({ kind: 'authorities', area: area(), limit: 25, ...(q.value.trim() !== '' && { q: q.value.trim() }), ...(country.value !== '' && { country: country.value }) })
-      if (hits.length === 0) { replace(results, h('p', { class: 'empty', role: 'status' }, t('compose.noResults'))); return }
-      const radios = hits.map((hit, i) => {
-        const entry = hit.entry as AuthorityEntry
-        const input = h('input', { type: 'radio', name: groupName, value: String(i), id: uid('hit'), checked: chosen?.entry.id === entry.id && chosen.country === hit.country })
-        input.addEventListener('change', () => { if (input.checked) choose({ country: hit.country, entry }) })
-        return h('li', null, h('label', { for: input.id, class: 'radio' }, input, ' ', h('span', { class: 'hit-name' }, localName(entry.names, lang)),
-          h('span', { class: 'muted small' }, ` · ${countryName(hit.country, lang)} · ${entry.id}`)))
-      })
-      replace(results, h('fieldset', null, h('legend', null, t('compose.results', { count: hits.length })), h('ul', { class: 'plain' }, radios)))
+      existing = await getDraft(ctx.api, route.draft)
     } catch (err) {
-      replace(results, ctx.failure(err))
-    } finally {
-      searchButton.disabled = false
+      return failedPage(ctx, t('compose.title'), err)
     }
   }
-  searchButton.addEventListener('click', () => { void search() })
-  q.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); void search() } })
-  const element = h('fieldset', { class: 'group' },
-    h('legend', null, t('compose.recipient')),
-    h('div', { class: 'row' }, field(t('compose.search'), q), field(t('compose.country'), country), h('div', { class: 'field button-field' }, searchButton)),
-    results, status)
-  return { element, chosen: () => chosen, focus: () => { q.focus() }, reset: () => { replace(results); choose(undefined) } }
-}
-
-function questionPicker (ctx: PageContext): { element: HTMLElement, setArea: (a: LegislativeArea) => void, chosen: () => string[], focus: () => void } {
-  const { t, lang } = ctx
-  const filter = h('input', { type: 'search', name: 'question-filter', autocomplete: 'off' })
-  const list = h('div', { class: 'question-list' })
-  const count = h('p', { class: 'muted', 'aria-live': 'polite' })
-  let boxes: HTMLInputElement[] = []
-  const updateCount = (): void => { replace(count, t('compose.questions.selected', { count: boxes.filter((b) => b.checked).length })) }
-  const applyFilter = (): void => {
-    const needle = fold(filter.value.trim())
-    for (const b of boxes) {
-      const row = b.closest('li')
-      if (row !== null) row.hidden = needle !== '' && !b.checked && !fold(row.textContent ?? '').includes(needle)
-    }
-  }
-  const setArea = (area: LegislativeArea): void => {
-    const sets = questionSetsFor(area)
-    boxes = []
-    if (sets.length === 0) { replace(list, h('p', { class: 'empty' }, t('compose.questions.none'))); updateCount(); return }
-    replace(list, sets.map((set) => h('fieldset', null,
-      h('legend', null, renderSetTitle(set.id, lang).text),
-      h('ul', { class: 'plain' }, set.questions.filter((q) => q.type !== 'attachment').map((q) => {
-        const rendered = renderQuestion(q.id, lang)
-        const box = h('input', { type: 'checkbox', name: 'questions', value: q.id, id: uid('q') })
-        box.addEventListener('change', updateCount)
-        boxes.push(box)
-        return h('li', null, h('label', { for: box.id, class: 'checkbox', lang: rendered.lang }, box, ' ', rendered.text))
-      })))))
-    updateCount()
-    applyFilter()
-  }
-  filter.addEventListener('input', applyFilter)
-  filter.addEventListener('keydown', (e) => { if (e.key === 'Enter') e.preventDefault() })
-  const element = h('fieldset', { class: 'group' }, h('legend', null, t('compose.questions')), field(t('compose.questions.filter'), filter), count, list)
-  return { element, setArea, chosen: () => boxes.filter((b) => b.checked).map((b) => b.value), focus: () => { (boxes[0] ?? filter).focus() } }
-}
-
-export const composePage: Page = async (ctx) => {
-  const { t } = ctx
+  const c = existing?.content ?? {}
   const areas = sendingAreas(ctx)
-  const area = select({ name: 'area' }, areas.map((a): [string, string] => [a, areaLabel(t, a)]), areas[0])
+  const area = select({ name: 'area' }, areas.map((a): [string, string] => [a, areaLabel(t, a)]), c.area !== undefined && areas.includes(c.area) ? c.area : areas[0])
   const recipient = recipientPicker(ctx, () => area.value as LegislativeArea)
   const questions = questionPicker(ctx)
   questions.setArea(area.value as LegislativeArea)
   area.addEventListener('change', () => { questions.setArea(area.value as LegislativeArea); recipient.reset() })
-  const name = h('input', { name: 'subject-name', required: true, autocomplete: 'off', maxlength: 200 })
-  const birthDate = h('input', { type: 'date', name: 'subject-birthDate', max: ctx.today })
-  const registration = h('input', { name: 'subject-registrationNumber', autocomplete: 'off', maxlength: 200 })
-  const neededBy = h('input', { type: 'date', name: 'neededBy', required: true, min: ctx.today, value: addDays(ctx.today, 14) })
-  const errors = h('div', { class: 'form-errors' })
+  const name = h('input', { name: 'subject-name', required: true, autocomplete: 'off', maxlength: 200, value: c.subject?.name ?? '' })
+  const birthDate = h('input', { type: 'date', name: 'subject-birthDate', max: ctx.today, value: c.subject?.birthDate ?? '' })
+  const registration = h('input', { name: 'subject-registrationNumber', autocomplete: 'off', maxlength: 200, value: c.subject?.registrationNumber ?? '' })
+  const neededBy = h('input', { type: 'date', name: 'neededBy', required: true, min: ctx.today, value: c.neededBy ?? addDays(ctx.today, 14) })
+  const files = fileField(ctx, 'attachments.add', 'attachments.hint', true, 'attachments')
+  const kept: readonly AttachmentInput[] = c.attachments ?? []
+  if (c.questions !== undefined) questions.check(c.questions)
+  if (c.to !== undefined) {
+    const entry = await ctx.api.directoryAuthority(c.to.country, c.to.authority).catch(() => undefined)
+    if (entry !== undefined) recipient.set({ country: c.to.country, entry })
+  }
+  const errors = h('div', { class: 'form-errors', tabindex: '-1' })
   const send = h('button', { type: 'submit', class: 'primary' }, t('compose.send'))
+  const save = h('button', { type: 'button' }, t('compose.saveDraft'))
+  const remove = existing === undefined ? null : h('button', { type: 'button', class: 'danger' }, t('compose.deleteDraft'))
   const form = h('form', { class: 'compose', novalidate: true, 'aria-labelledby': 'compose-title' },
     errors,
     h('fieldset', { class: 'group' }, h('legend', null, t('compose.areaGroup')), field(t('compose.area'), area)),
@@ -126,40 +60,92 @@ export const composePage: Page = async (ctx) => {
     h('fieldset', { class: 'group' }, h('legend', null, t('compose.subject')),
       field(t('subject.name'), name, t('compose.subject.hint')), field(t('subject.birthDate'), birthDate), field(t('subject.registrationNumber'), registration)),
     field(t('compose.neededBy'), neededBy),
-    h('div', { class: 'actions' }, send))
+    kept.length === 0 ? null : h('div', { class: 'field' }, h('p', { class: 'label' }, t('attachments.title')), h('ul', { class: 'plain' }, kept.map((a) => h('li', null, a.name)))),
+    files.element,
+    h('div', { class: 'actions' }, send, save, remove))
+
+  /** What the form holds now, complete or not (a draft may be incomplete). */
+  const content = (attachments: readonly AttachmentInput[]): Partial<NewRequestInput> => {
+    const to = recipient.chosen()
+    const subject: Record<string, string> = {}
+    if (name.value.trim() !== '') subject.name = name.value.trim()
+    if (birthDate.value !== '') subject.birthDate = birthDate.value
+    if (registration.value.trim() !== '') subject.registrationNumber = registration.value.trim()
+    return {
+      area: area.value as LegislativeArea,
+      questions: questions.chosen(),
+      ...(to !== undefined && { to: { country: to.country, authority: to.entry.id } }),
+      ...(Object.keys(subject).length > 0 && { subject: subject as NewRequestInput['subject'] }),
+      ...(neededBy.value !== '' && { neededBy: neededBy.value }),
+      ...(attachments.length > 0 && { attachments })
+    }
+  }
+  const busy = async (run: () => Promise<void>): Promise<void> => {
+    for (const b of [send, save, remove]) if (b !== null) b.disabled = true
+    form.setAttribute('aria-busy', 'true')
+    try {
+      await run()
+    } catch (err) {
+      replace(errors, ctx.failure(err))
+      errors.focus()
+    } finally {
+      for (const b of [send, save, remove]) if (b !== null) b.disabled = false
+      form.removeAttribute('aria-busy')
+    }
+  }
+  /** The files chosen now plus those the draft already holds; undefined after showing what is wrong. */
+  const allFiles = async (): Promise<AttachmentInput[] | undefined> => {
+    const chosen = await chosenFiles(ctx, [files.input])
+    if (!Array.isArray(chosen)) { replace(errors, notice('error', chosen.problem)); errors.focus(); return undefined }
+    return [...kept, ...chosen.map(({ name: n, type, data }) => ({ name: n, type, data }))]
+  }
 
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     const to = recipient.chosen()
-    const ids = questions.chosen()
     const problems: Array<[MessageKey, () => void]> = []
     if (to === undefined) problems.push(['compose.error.recipient', recipient.focus])
-    if (ids.length === 0) problems.push(['compose.error.questions', questions.focus])
+    if (questions.chosen().length === 0) problems.push(['compose.error.questions', questions.focus])
     if (name.value.trim() === '') problems.push(['compose.error.name', () => { name.focus() }])
     if (neededBy.value === '' || neededBy.value < ctx.today) problems.push(['compose.error.neededBy', () => { neededBy.focus() }])
     name.setAttribute('aria-invalid', String(name.value.trim() === ''))
-    if (problems.length > 0 || to === undefined) {
+    if (problems.length > 0) {
       replace(errors, h('div', { role: 'alert', class: 'notice notice-error' }, h('p', null, t('compose.error.title')),
         h('ul', null, problems.map(([key]) => h('li', null, t(key))))))
       problems[0]?.[1]()
       return
     }
-    send.disabled = true
-    form.setAttribute('aria-busy', 'true')
-    const subject: Record<string, string> = { name: name.value.trim() }
-    if (birthDate.value !== '') subject.birthDate = birthDate.value
-    if (registration.value.trim() !== '') subject.registrationNumber = registration.value.trim()
-    ctx.api.sendRequest({ area: area.value as LegislativeArea, to: { country: to.country, authority: to.entry.id }, questions: ids, neededBy: neededBy.value, subject })
-      .then((state) => {
-        ctx.announce(t('compose.sent'))
-        ctx.navigate({ page: 'request', id: state.id })
-      }, (err: unknown) => { replace(errors, ctx.failure(err)); errors.focus() })
-      .finally(() => { send.disabled = false; form.removeAttribute('aria-busy') })
+    void busy(async () => {
+      const attachments = await allFiles()
+      if (attachments === undefined) return
+      const body = content(attachments) as NewRequestInput
+      const state = existing === undefined
+        ? await ctx.api.sendRequest(body)
+        : await saveDraft(ctx.api, existing.id, body).then(async (d) => await sendDraft(ctx.api, d.id))
+      ctx.announce(t('compose.sent'))
+      ctx.navigate({ page: 'request', id: state.id })
+    })
   })
-  errors.tabIndex = -1
+  save.addEventListener('click', () => {
+    void busy(async () => {
+      const attachments = await allFiles()
+      if (attachments === undefined) return
+      const saved = await saveDraft(ctx.api, existing?.id, content(attachments))
+      ctx.announce(t('compose.draftSaved'))
+      ctx.navigate({ page: 'compose', draft: saved.id })
+    })
+  })
+  remove?.addEventListener('click', () => {
+    void busy(async () => {
+      await deleteDraft(ctx.api, existing!.id)
+      ctx.announce(t('drafts.deleted'))
+      ctx.navigate({ page: 'drafts' })
+    })
+  })
   return h('div', { class: 'page page-compose' },
     h('h1', { id: 'compose-title', tabindex: '-1' }, t('compose.title')),
     h('p', { class: 'lead' }, t('compose.intro')),
+    existing === undefined ? null : notice('info', t('compose.editingDraft', { date: formatDateTime(existing.updated, lang), user: existing.createdBy })),
     notice('info', t('compose.needToKnow')),
     form)
 }

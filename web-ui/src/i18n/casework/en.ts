@@ -1,0 +1,55 @@
+/**
+ * Casework in English: forwarding and splitting a request, attachments (on sending and
+ * with answers, and their downloads), the messages of a request, and drafts.
+ */
+export const caseworkEn = {
+  'action.forward.title': 'Forward to another authority',
+  'action.forward.submit': 'Forward',
+  'action.forward.to': 'Forward to',
+  'action.forward.coordinator': 'The national coordinator, to allocate',
+  'action.forward.hint': 'The receiving authority accepts afresh, and sees the personal data only once it has.',
+  'action.split.title': 'Split off questions to another authority',
+  'action.split.submit': 'Split off',
+  'action.split.questions': 'Questions to hand over',
+  'action.split.to': 'Authority that answers them',
+  'action.split.hint': 'A new request with these questions goes to that authority; the others stay here.',
+  'action.split.none': 'Choose at least one question, but not all of them, and the authority.',
+  'action.choose': 'Choose…',
+
+  'attachments.title': 'Attachments',
+  'attachments.none': 'No attachments.',
+  'attachments.fromRequester': 'With the request',
+  'attachments.fromResponder': 'With the answers',
+  'attachments.download': 'Download {name}',
+  'attachments.unnamed': 'File {n}',
+  'attachments.notYet': 'The files can be downloaded once your authority has accepted the request.',
+  'attachments.add': 'Attach files (optional)',
+  'attachments.hint': 'Up to 10 files, 10 MB each and 20 MB in all. The other authority receives them only after it accepts the request.',
+  'attachments.answerHint': 'Up to 10 files, 10 MB each and 20 MB in all.',
+  'attachments.tooMany': 'Attach at most 10 files.',
+  'attachments.tooLarge': '{name} is empty or larger than 10 MB.',
+  'attachments.tooLargeTotal': 'The files are larger than 20 MB together.',
+  'answer.file': 'File that answers the question',
+  'answer.noDigest': 'This browser cannot hash files on this page (it is not served over HTTPS): attach the file under the answers and say so in the comment.',
+
+  'messages.title': 'Messages',
+  'messages.none': 'No messages yet.',
+
+  'drafts.title': 'Drafts of requests',
+  'drafts.caption': 'Drafts of your authority, last changed first',
+  'drafts.empty': 'No drafts.',
+  'drafts.col.subject': 'Subject',
+  'drafts.col.recipient': 'Recipient',
+  'drafts.col.questions': 'Questions',
+  'drafts.col.changed': 'Last changed',
+  'drafts.col.actions': 'Actions',
+  'drafts.untitled': 'Draft without a subject',
+  'drafts.by': 'by {user}',
+  'drafts.delete': 'Delete',
+  'drafts.deleteOf': 'Delete the draft {name}',
+  'drafts.deleted': 'The draft was deleted.',
+  'compose.saveDraft': 'Save as draft',
+  'compose.draftSaved': 'The draft was saved.',
+  'compose.editingDraft': 'You are continuing a draft last saved on {date} by {user}.',
+  'compose.deleteDraft': 'Delete the draft'
+} as const
