@@ -5,7 +5,7 @@
  * assemble what they signed. A chain is every signed version, genesis first.
  */
 import {
-  RosterQuorumError, RosterSignatureError, Roster, describeChange, fromBase64url, fromUtf8, payloadDocument,
+  RosterQuorumError, RosterSignatureError, Roster, describeChange, fromBase64url, fromUtf8, instantText, payloadDocument,
   proposeRoster, quorumFor, signingCountries, verifyGenesis, verifyRosterChain, verifyRosterUpdate,
   type CryptoSuite, type RosterBootstrap, type RosterDocument, type RosterMember, type SignedRoster
 } from '@imi/protocol'
@@ -15,7 +15,7 @@ export function genesis (fed: string, members: readonly RosterMember[], bootstra
   for (const m of members) {
     const early = m.keys.find((k) => k.notBefore > created)
     // Otherwise that member's own signature would not count and the genesis could never verify.
-    if (early !== undefined) throw new RosterQuorumError(`${m.country}'s key is valid only from ${new Date(early.notBefore).toISOString()}, after the genesis`)
+    if (early !== undefined) throw new RosterQuorumError(`${m.country}'s key is valid only from ${instantText(early.notBefore)}, after the genesis`)
   }
   return proposeRoster({ fed, version: 1, created, members, bootstraps })
 }
@@ -98,7 +98,7 @@ export function status (proposal: SignedRoster, chain: readonly SignedRoster[], 
 
 function describeGenesis (doc: RosterDocument): string[] {
   return [
-    `genesis of federation ${doc.fed}, created ${new Date(doc.created).toISOString()}`,
+    `genesis of federation ${doc.fed}, created ${instantText(doc.created)}`,
     ...doc.members.map((m) => `+ member ${m.country} "${m.name}" peer ${m.peerId}, key ${m.keys[0]?.kid ?? '?'}, addresses [${m.addresses.join(' ')}]`),
     ...doc.bootstraps.map((b) => `+ bootstrap ${b.peerId} [${b.addresses.join(' ')}]`)
   ]

@@ -126,7 +126,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const r = raw as Raw
   const known = ['country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', 'p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 'notifications', 'metrics', 'mail', 'log']
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
-  if (!isCountryCode(r.country)) throw new ConfigError('country', `"${String(r.country)}" is not an EU/EEA member state code (e.g. PL)`)
+  if (!isCountryCode(r.country)) throw new ConfigError('country', `${typeof r.country === 'string' ? `"${r.country.slice(0, 20)}"` : `a ${Array.isArray(r.country) ? 'list' : typeof r.country}`} is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
   if (!FEDERATION_ID_PATTERN.test(federationId)) throw new ConfigError('federationId', 'must be lower-case letters, digits and dashes')
   const path = (v: unknown, setting: string, fallback: string): string => {

@@ -95,3 +95,9 @@ export function canonicalJson (value: unknown): string {
   }
   throw new TypeError(`canonicalJson: unsupported type ${typeof value}`)
 }
+
+/** An instant for a message: ISO 8601 where a Date can hold it, else the number itself (never throws). */
+export function instantText (ms: number): string {
+  const d = new Date(ms)
+  return Number.isFinite(d.getTime()) ? d.toISOString() : `${ms} ms`
+}

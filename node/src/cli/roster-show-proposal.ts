@@ -3,7 +3,7 @@
  * roster, one line per difference, so the operator knows exactly what they co-sign.
  */
 import { readFile } from 'node:fs/promises'
-import { describeChange, parseRosterProposal, payloadDocument, type RosterDocument, type SignedRoster } from '@imi/protocol'
+import { describeChange, instantText, parseRosterProposal, payloadDocument, type RosterDocument, type SignedRoster } from '@imi/protocol'
 import type { NodeConfig } from '../config.js'
 import { loadIdentity } from '../identity.js'
 import { InputError } from './errors.js'
@@ -25,7 +25,7 @@ export async function readProposalFile (path: string): Promise<SignedRoster> {
 
 function describeGenesis (doc: RosterDocument): string[] {
   return [
-    `genesis (version 1) of federation ${doc.fed}, created ${new Date(doc.created).toISOString()}`,
+    `genesis (version 1) of federation ${doc.fed}, created ${instantText(doc.created)}`,
     ...doc.members.map((m) => `+ member ${m.country} "${m.name}" peer ${m.peerId}, key ${m.keys.map((k) => k.kid).join(', ')}, addresses [${m.addresses.join(' ')}]`),
     ...doc.bootstraps.map((b) => `+ bootstrap ${b.peerId} [${b.addresses.join(' ')}]`)
   ]

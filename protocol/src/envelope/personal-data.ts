@@ -8,7 +8,14 @@ import type { PersonalDataSidecar } from './types.js'
 export function personalDataDigest (sidecar: PersonalDataSidecar, crypto: Pick<CryptoSuite, 'sha256'>): string {
   const salt = fromBase64url(sidecar.salt)
   if (salt?.length !== PERSONAL_DATA_SALT_BYTES) throw new PersonalDataDigestError('personal data salt must be 32 bytes of base64url')
-  const data = utf8(canonicalJson(sidecar.data))
+  let text: string
+  try {
+    text = canonicalJson(sidecar.data)
+  } catch {
+    // Numbers beyond double range, or nesting deep enough to exhaust the stack: not data anyone signed.
+    throw new PersonalDataDigestError('personal data is not canonical JSON')
+  }
+  const data = utf8(text)
   if (data.length > MAX_PERSONAL_DATA_BYTES) throw new EnvelopeTooLargeError(`personal data exceeds ${MAX_PERSONAL_DATA_BYTES} bytes`)
   return toBase64url(crypto.sha256(concatBytes(salt, data)))
 }

@@ -5,7 +5,7 @@
  */
 import { MAX_CLOCK_SKEW_MS, MAX_ENVELOPE_BYTES, MAX_MESSAGE_AGE_MS } from '../constants.js'
 import type { CryptoSuite } from '../crypto/types.js'
-import type { Json } from '../encoding.js'
+import { instantText, type Json } from '../encoding.js'
 import {
   DuplicateMessageError, EnvelopeTooLargeError, FutureMessageError, InvalidSignatureError,
   KeyNotValidAtTimeError, StaleMessageError, UnknownKeyError, UnknownKindError, WrongCountryForKeyError,
@@ -51,7 +51,7 @@ export function verifyEnvelope (jws: string, ctx: VerifyContext, pd?: PersonalDa
   if (key === undefined) throw new UnknownKeyError(`key ${kid} is not in the roster`)
   if (key.country !== hdr.from) throw new WrongCountryForKeyError(`key ${kid} belongs to ${key.country}, not ${hdr.from}`)
   if (hdr.created < key.notBefore || (key.notAfter !== undefined && hdr.created >= key.notAfter)) {
-    throw new KeyNotValidAtTimeError(`key ${kid} was not valid at ${new Date(hdr.created).toISOString()}`)
+    throw new KeyNotValidAtTimeError(`key ${kid} was not valid at ${instantText(hdr.created)}`)
   }
   if (hdr.created > ctx.now + (ctx.maxSkewMs ?? MAX_CLOCK_SKEW_MS)) throw new FutureMessageError('envelope is dated in the future')
   if (hdr.created < ctx.now - (ctx.maxAgeMs ?? MAX_MESSAGE_AGE_MS)) throw new StaleMessageError('envelope is older than the replay window')

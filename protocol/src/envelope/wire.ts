@@ -43,5 +43,6 @@ export function decodeReply (bytes: Uint8Array, maxBytes = MAX_WIRE_BYTES): Repl
   }
   onlyKeys(o, ['error'], 'reply', fail)
   const e = expectObject(o.error, 'reply.error', fail)
+  onlyKeys(e, ['code', 'message'], 'reply.error', fail)
   return { error: { code: expectString(e.code, 'reply.error.code', fail, /^ERR_[A-Z_]{1,60}$/), message: expectString(e.message, 'reply.error.message', fail, undefined, 500) } }
 }

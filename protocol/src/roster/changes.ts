@@ -6,6 +6,7 @@
  * Time is a parameter: the caller (a CLI, a test) says when the version is created.
  */
 import { MAX_MESSAGE_AGE_MS } from '../constants.js'
+import { instantText } from '../encoding.js'
 import { RosterSchemaError } from '../errors.js'
 import { decodeRosterDocument } from './decode.js'
 import type { Roster } from './roster.js'
@@ -82,7 +83,7 @@ export function setBootstraps (current: Roster, bootstraps: readonly RosterBoots
   return next(current, created, current.doc.members, bootstraps)
 }
 
-const at = (ms: number): string => new Date(ms).toISOString()
+const at = (ms: number): string => instantText(ms)
 
 function describeKey (k: RosterKey): string {
   return `key ${k.kid} valid from ${at(k.notBefore)}${k.notAfter !== undefined ? ` until ${at(k.notAfter)}` : ''}`
