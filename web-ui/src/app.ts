@@ -28,6 +28,7 @@ import { notificationsPage } from './pages/notifications.js'
 import { oversightPage } from './pages/oversight.js'
 import { requestPage } from './pages/request.js'
 import { requestsListPage } from './pages/requests-list.js'
+import { settingsPage } from './pages/settings.js'
 import { userPage } from './pages/user.js'
 import { usersPage } from './pages/users.js'
 import { homeRoute, navItems } from './nav.js'
@@ -271,6 +272,7 @@ export class App {
       case 'notifications': return await notificationsPage(ctx, route)
       case 'notification': return await notificationPage(ctx, route)
       case 'notification-new': return await notificationNewPage(ctx, route)
+      case 'settings': return await settingsPage(ctx, route)
       case 'users': return await usersPage(ctx, route)
       case 'user': return await userPage(ctx, route)
       case 'authorities': return await authoritiesPage(ctx, route)
@@ -278,7 +280,7 @@ export class App {
       case 'oversight': return await oversightPage(ctx, route)
       case 'indicators': return await indicatorsPage(ctx, route)
       case 'audit': return await auditPage(ctx, route)
-      default: return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
+      case 'not-found': return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
         h('p', null, h('a', { href: routeHref(homeRoute(ctx.session.user)) }, this.t(homeRoute(ctx.session.user).page === 'oversight' ? 'nav.oversight' : 'nav.inbox'))))
     }
   }

@@ -4,12 +4,14 @@
  * disables, unlocks and sets a password, and is refused taking away their own
  * administrator role; the national coordinator (reading English) approves a join
  * request, registers an authority with its first administrator, suspends and reinstates
- * one, and reaches its users.
+ * one, and reaches its users; an official's own settings (language, e-mails, password)
+ * are saved to the account.
  */
 import { expect } from 'chai'
 import type { Browser } from 'playwright-core'
 import { de } from '../../src/i18n/de.js'
 import { en } from '../../src/i18n/en.js'
+import { fr } from '../../src/i18n/fr.js'
 import { PASSWORD, a11yChecker, checkPrerequisites, cleanRun, launchChromium, loggedIn, screenshot, startUiFederation, type UiFederation } from './harness.js'
 
 const HOSTILE = '<img src=x onerror="alert(1)">Eva <b>Huber</b>'
@@ -168,6 +170,49 @@ describe('administration in a real browser: users, roles and authorities', funct
     await wien().getByRole('link', { name: 'Users of Magistrat der Stadt Wien' }).click()
     await page.getByRole('heading', { level: 1, name: en['users.title'].replace('{authority}', 'Magistrat der Stadt Wien') }).waitFor()
     expect(await page.getByRole('link', { name: HOSTILE }).count()).to.equal(1)
+    expect(cleanRun(w, origin)).to.deep.equal({ errors: [], offOrigin: [], foreign: [] })
+    await w.context.close()
+  })
+
+  it('saves an official\'s language and e-mail choices to the account, and changes the password', async () => {
+    const w = await loggedIn(browser, origin, 'admin.wien', 'de-AT', de['requests.inbox.title'])
+    const { page } = w
+    const account = async (): Promise<{ language?: string, notify?: Record<string, boolean> }> =>
+      (await (await w.context.request.get(`${origin}/api/v1/session`)).json() as { user: { language?: string, notify?: Record<string, boolean> } }).user
+    await page.getByRole('link', { name: de['nav.settings'] }).click()
+    await page.getByRole('heading', { level: 1, name: de['settings.title'] }).waitFor()
+    await page.getByText(de['settings.notify.noAddress']).waitFor()
+    await a11y.check(page, 'settings')
+    await page.getByLabel(de['settings.language'], { exact: true }).selectOption('fr')
+    await page.getByLabel(de['settings.notify.alerts']).uncheck()
+    await page.getByRole('button', { name: de['settings.save'] }).click()
+    // Drawn again in the account's new language, with the confirmation.
+    await page.getByRole('heading', { level: 1, name: fr['settings.title'] }).waitFor()
+    await page.getByText(fr['settings.saved']).first().waitFor()
+    expect(await page.getByLabel(fr['settings.notify.alerts']).isChecked()).to.equal(false)
+    expect(await account()).to.deep.include({ language: 'fr', notify: { requests: true, deadlines: true, alerts: false } })
+    await screenshot(page, 'settings-fr')
+
+    // The banner's switcher saves to the account too.
+    await page.locator('#language').selectOption('de')
+    await page.getByRole('heading', { level: 1, name: de['settings.title'] }).waitFor()
+    expect((await account()).language).to.equal('de')
+
+    // A wrong current password is said so, and the session lives on; the right one ends it.
+    const form = page.getByRole('region', { name: de['settings.password.title'] })
+    await form.getByLabel(de['settings.password.current']).fill('not my password at all')
+    await form.getByLabel(de['settings.password.new'], { exact: true }).fill('a brand new passphrase')
+    await form.getByLabel(de['settings.password.repeat']).fill('a brand new passphrase')
+    await form.getByRole('button', { name: de['settings.password.submit'] }).click()
+    await form.getByText(de['error.ERR_INVALID_CREDENTIALS']).waitFor()
+    expect(await page.getByRole('heading', { level: 1, name: de['settings.title'] }).count()).to.equal(1)
+    await form.getByLabel(de['settings.password.current']).fill(PASSWORD)
+    await form.getByRole('button', { name: de['settings.password.submit'] }).click()
+    await page.getByText(de['settings.password.done']).waitFor()
+    await page.getByLabel(de['login.username']).fill('admin.wien')
+    await page.getByLabel(de['login.password']).fill('a brand new passphrase')
+    await page.getByRole('button', { name: de['login.submit'] }).click()
+    await page.getByRole('heading', { level: 1, name: de['requests.inbox.title'] }).waitFor()
     expect(cleanRun(w, origin)).to.deep.equal({ errors: [], offOrigin: [], foreign: [] })
     await w.context.close()
   })
