@@ -97,6 +97,14 @@ async function run (argv: string[]): Promise<string[] | undefined> {
       const config = await loadConfig(configFile(values, cwd))
       return await (await import('./diagnose.js')).diagnoseCommand(config, out === undefined ? {} : { exportFile: resolve(cwd, out) })
     }
+    case 'rotate-key': {
+      const { values } = parse('rotate-key', args, { ...CONFIG_OPTION, out: { type: 'string' }, 'grace-days': { type: 'string' }, finish: { type: 'boolean' } })
+      const config = await loadConfig(configFile(values, cwd))
+      const rotation = await import('./rotate-key.js')
+      if (values.finish === true) return await rotation.finishRotationCommand(config)
+      const grace = optional(values, 'grace-days')
+      return await rotation.rotateKeyCommand(config, resolve(cwd, required(values, 'out')), grace === undefined ? 30 : Number(grace), Date.now())
+    }
     case 'backup': {
       const { values } = parse('backup', args, { ...CONFIG_OPTION, out: { type: 'string' }, 'passphrase-file': { type: 'string' } })
       const file = configFile(values, cwd)

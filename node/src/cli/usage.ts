@@ -23,6 +23,11 @@ export const USAGE = `usage: npm run imi -- <command> [options]
       outbox, the other members and bootstrap nodes (TCP), the clock, the data folder's
       disk, the directory's freshness; exit 1 when anything is red; --export also writes
       the diagnosis with versions, configuration and status as JSON for support
+  rotate-key --out <proposal.json> [--grace-days 30] [--config ./imi.json]
+      create the next node key (<keyFile>.next) and a roster proposal naming it, signed
+      by this node; the members co-sign it (roster cosign) as any roster change
+  rotate-key --finish [--config ./imi.json]
+      once the roster names the new key: put it in place (the old one kept as .old)
   backup --out <file> --passphrase-file <file> [--config ./imi.json]
       write an encrypted backup of the node: its database (a consistent snapshot, taken
       through the running node or from its files), configuration, key, token and roster

@@ -111,6 +111,30 @@ describe('backup and restore', function () {
     }
   })
 
+  it('rotates the node key through a roster change: proposal signed, applied, key swapped, node restarted with it', async () => {
+    const before = await loadIdentity(join(dir, 'node.key'))
+    const r = await imi('rotate-key', '--config', join(dir, 'imi.json'), '--out', join(tmp, 'rotate.json'), '--grace-days', '7')
+    expect(r.code, r.stderr).to.equal(0)
+    expect(r.stdout).to.include('needs 1 of the 1 members\' signatures')
+    expect((await stat(join(dir, 'node.key.next'))).mode & 0o777).to.equal(0o600)
+    expect((await imi('rotate-key', '--config', join(dir, 'imi.json'), '--finish')).code).to.equal(1) // not applied yet
+    // A one-member federation: this node's own signature is the quorum. Apply the version to the roster file.
+    const genesis = JSON.parse(await readFile(join(dir, 'roster.json'), 'utf8'))
+    const next = JSON.parse(await readFile(join(tmp, 'rotate.json'), 'utf8'))
+    await writeFile(join(dir, 'roster.json'), JSON.stringify([genesis, next]))
+    const finish = await imi('rotate-key', '--config', join(dir, 'imi.json'), '--finish')
+    expect(finish.code, finish.stderr).to.equal(0)
+    const after = await loadIdentity(join(dir, 'node.key'))
+    expect(after.peerId).not.to.equal(before.peerId)
+    const node = await start(join(dir, 'imi.json'))
+    try {
+      const status = await (await fetch(`${node.api}/status`, { headers: { authorization: `Bearer ${token}` } })).json() as { peerId: string, rosterVersion: number }
+      expect(status).to.include({ peerId: after.peerId, rosterVersion: 2 })
+    } finally {
+      await stop(node.proc)
+    }
+  })
+
   it('opens nothing with a wrong passphrase or an altered archive, and restores into an empty folder only', async () => {
     await writeFile(join(tmp, 'wrong'), 'not the passphrase at all')
     const wrong = await imi('restore', '--backup', join(tmp, 'cz.imib'), '--dir', join(tmp, 'w'), '--passphrase-file', join(tmp, 'wrong'))
