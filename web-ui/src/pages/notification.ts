@@ -94,7 +94,7 @@ function ownerForms (ctx: PageContext, n: NotificationView): HTMLElement {
     ctx.announce(t('notification.withdrawn'))
     ctx.navigate({ page: 'notification', id: n.id })
   })
-  return h('div', null,
+  return h('div', { class: 'owner-forms' },
     h('section', { class: 'action-panel', 'aria-labelledby': 'modify-h' }, h('h2', { id: 'modify-h' }, t('notification.modify.title')), modify),
     h('section', { class: 'action-panel', 'aria-labelledby': 'withdraw-h' }, h('h2', { id: 'withdraw-h' }, t('notification.withdraw.title')), withdraw))
 }
