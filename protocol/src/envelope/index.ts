@@ -1,6 +1,6 @@
 export type { EnvelopeHeader, EnvelopePayload, PersonalDataSidecar, Recipients, VerifiedEnvelope, WireEnvelope } from './types.js'
 export type { KeyInfo, KeyResolver } from './keys.js'
-export { signCompact, parseCompact } from './jws.js'
+export { signCompact, parseCompact, peekEnvelopeId } from './jws.js'
 export { signEnvelope, newMessageId, jwsDigest, type EnvelopeDraft, type SignContext } from './sign.js'
 export { verifyEnvelope, type BodyValidator, type VerifyContext } from './verify.js'
 export { personalDataDigest, makeSidecar, checkSidecar } from './personal-data.js'

@@ -41,3 +41,16 @@ export function parseJson (bytes: Uint8Array, what: string): unknown {
     throw new EnvelopeEncodingError(`${what} is not UTF-8 JSON`)
   }
 }
+
+/**
+ * The envelope id from a JWS's payload, read WITHOUT verifying anything: for logs that
+ * follow one exchange across nodes and for duplicate checks. Undefined when unreadable.
+ */
+export function peekEnvelopeId (jws: string): string | undefined {
+  try {
+    const id = (JSON.parse(new TextDecoder().decode(parseCompact(jws).payloadBytes)) as { hdr?: { id?: unknown } }).hdr?.id
+    return typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined
+  } catch {
+    return undefined
+  }
+}

@@ -6,7 +6,7 @@
  * late arrivals come by sync), then the owning workflow's say. Each kind has one handler.
  */
 import {
-  BROADCAST_KINDS, DuplicateMessageError, ImiError, encodeWire, fromUtf8, parseCompact, signEnvelope, verifyEnvelope,
+  BROADCAST_KINDS, DuplicateMessageError, ImiError, encodeWire, peekEnvelopeId, signEnvelope, verifyEnvelope,
   type CryptoSuite, type Json, type Roster, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
@@ -55,16 +55,6 @@ export interface BroadcastDraft {
   readonly personalData?: Json
 }
 
-/** The envelope id from a JWS's payload, unverified; undefined when it cannot be read. */
-function peekId (jws: string): string | undefined {
-  try {
-    const id = (JSON.parse(fromUtf8(parseCompact(jws).payloadBytes)) as { hdr?: { id?: unknown } }).hdr?.id
-    return typeof id === 'string' && id.length <= 64 ? id : undefined
-  } catch {
-    return undefined
-  }
-}
-
 export class Broadcaster extends EventTarget {
   private readonly handlers = new Map<string, BroadcastHandler>()
   private readonly inflight = new Map<string, Promise<'accepted' | 'duplicate'>>()
@@ -106,7 +96,7 @@ export class Broadcaster extends EventTarget {
   async accept (wire: WireEnvelope, source: 'gossip' | 'sync'): Promise<'accepted' | 'duplicate'> {
     // Anti-entropy hands a node mostly what it holds already: recognise those by id before
     // paying for a signature check. A forgery reusing a held id changes nothing either way.
-    const known = peekId(wire.jws)
+    const known = peekEnvelopeId(wire.jws)
     if (known !== undefined && await this.has(known)) return 'duplicate'
     let env: VerifiedEnvelope
     try {

@@ -7,7 +7,7 @@
 import {
   DIRECT_MESSAGE_KINDS, MAX_MESSAGE_AGE_MS, RECEIPT_KIND, REPLY_KINDS,
   DuplicateMessageError, ImiError, UnknownAuthorityError, ReceiptMismatchError, StaleMessageError, WrongRecipientError, WrongSenderPeerError,
-  checkReceipt, decodeReply, encodeReply, encodeWire, parseCompact, receiptBodyFor, signEnvelope, verifyEnvelope,
+  checkReceipt, decodeReply, encodeReply, encodeWire, parseCompact, peekEnvelopeId, receiptBodyFor, signEnvelope, verifyEnvelope,
   type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
@@ -151,7 +151,8 @@ export class Messaging extends EventTarget {
       return encodeReply({ receipt: await this.receive(wire, remotePeerId) })
     } catch (err) {
       const code = err instanceof ImiError ? err.code : 'ERR_INTERNAL'
-      this.components.logger.warn('direct message refused', { code, peer: remotePeerId })
+      // The id (unverified) lets operators on both sides find the same exchange in their logs.
+      this.components.logger.warn('direct message refused', { code, peer: remotePeerId, id: peekEnvelopeId(wire.jws) ?? 'unreadable' })
       this.dispatchEvent(new CustomEvent('rejected', { detail: { code } }))
       return encodeReply({ error: { code, message: err instanceof ImiError ? err.message : 'internal error' } })
     }
