@@ -109,6 +109,11 @@ describe('supervision in a real browser: the state\'s requests, indicators and a
     expect(await page.locator('main svg *[style], main svg script').count(), 'no inline styles or scripts in the SVG').to.equal(0)
     await a11y.check(page, 'indicators')
     await screenshot(page, 'indicators-cs')
+    // On a tablet in portrait the charts shrink with the page: nothing wider than the screen.
+    await page.setViewportSize({ width: 768, height: 1024 })
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'horizontal scrolling at 768 px').to.equal(true)
+    await screenshot(page, 'indicators-cs-tablet')
+    await page.setViewportSize({ width: 1280, height: 900 })
     await page.getByLabel(cs['indicators.authority'], { exact: true }).selectOption('cz-brno')
     await page.getByRole('button', { name: cs['indicators.apply'] }).click()
     await page.waitForURL(/authority=cz-brno/)
