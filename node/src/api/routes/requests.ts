@@ -17,7 +17,11 @@ const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/
 /** Attachments come base64 in JSON: 20 MiB of files per request or answer, with room to spare. */
 export const MAX_UPLOAD_BYTES = 28 * 1024 * 1024
 const UPLOAD_PATH = /^\/api\/v1\/requests(?:\/[A-Za-z0-9_-]{22}\/answer)?$/
-export function isUpload (method: string, path: string): boolean { return method === 'POST' && UPLOAD_PATH.test(path) }
+const DRAFT_PATH = /^\/api\/v1\/request-drafts(?:\/[A-Za-z0-9_-]{22})?$/
+export function isUpload (method: string, path: string): boolean {
+  // Drafts keep their files too, so saving one takes the same limit as sending.
+  return (method === 'POST' && UPLOAD_PATH.test(path)) || ((method === 'POST' || method === 'PUT') && DRAFT_PATH.test(path))
+}
 
 function parseAttachments (v: unknown): NewAttachment[] {
   return expectArray(v, 'attachments', 10).map((a, i) => {
