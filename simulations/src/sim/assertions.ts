@@ -55,6 +55,12 @@ export function checkAssertions (specs: readonly AssertionSpec[], run: RunRecord
 
 type Check = (run: RunRecord) => { tally: Tally, detail: string }
 
+/** What each node's own events say about a request the two disagree on. */
+function why (run: RunRecord, fed: number, id: string): string {
+  const d = run.final.disagreements.get(`${fed}/${id}`)
+  return d === undefined ? '' : ` (${d})`
+}
+
 const CHECKS: Readonly<Record<AssertionKind, Check>> = {
   'every-alert-reaches-every-live-node': (run) => {
     const tally = new Tally()
@@ -113,7 +119,7 @@ const CHECKS: Readonly<Record<AssertionKind, Check>> = {
         const b = run.final.requestStates[s.fed]![r.plan.to]?.get(r.id)
         if (run.final.requestStates[s.fed]![r.plan.from] === undefined || run.final.requestStates[s.fed]![r.plan.to] === undefined) continue
         tally.check(a !== undefined && b !== undefined && a.status === b.status && a.version === b.version, () =>
-          `${r.plan.id} ${r.plan.from}->${r.plan.to}: ${a?.status ?? 'missing'} v${a?.version ?? '-'} on ${r.plan.from}, ${b?.status ?? 'missing'} v${b?.version ?? '-'} on ${r.plan.to}`)
+          `${r.plan.id} ${r.plan.from}->${r.plan.to}: ${a?.status ?? 'missing'} v${a?.version ?? '-'} on ${r.plan.from}, ${b?.status ?? 'missing'} v${b?.version ?? '-'} on ${r.plan.to}${why(run, r.fed, r.id ?? '')}`)
       }
     }
     const crashes = run.snapshots.length
@@ -136,7 +142,7 @@ const CHECKS: Readonly<Record<AssertionKind, Check>> = {
       tally.check(down.length === 0 && a !== undefined && b !== undefined && a.status === b.status && a.version === b.version, () =>
         down.length > 0
           ? `${r.plan.id} ${r.plan.from}->${r.plan.to}: ${down.join(' and ')} down at the end`
-          : `${r.plan.id} ${r.plan.from}->${r.plan.to}: ${a?.status ?? 'missing'} v${a?.version ?? '-'} on ${r.plan.from}, ${b?.status ?? 'missing'} v${b?.version ?? '-'} on ${r.plan.to}`)
+          : `${r.plan.id} ${r.plan.from}->${r.plan.to}: ${a?.status ?? 'missing'} v${a?.version ?? '-'} on ${r.plan.from}, ${b?.status ?? 'missing'} v${b?.version ?? '-'} on ${r.plan.to}${why(run, r.fed, r.id ?? '')}`)
     }
     return { tally, detail: `${tally.checked} requests checked on both nodes, ${tally.failed} not delivered or not agreed${notSent > 0 ? `; ${notSent} never sent (sender down until the end)` : ''}` }
   }

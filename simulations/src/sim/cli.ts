@@ -42,7 +42,7 @@ async function loadScenario (arg: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** One line, rewritten in place on a terminal; on a pipe, a line every 10 % or 15 s. */
+/** One line, rewritten in place on a terminal; on a pipe, a line every 10 % or 30 s. */
 function progressPrinter (): (p: Progress) => void {
   const tty = process.stderr.isTTY
   let lastLine = 0
@@ -62,7 +62,7 @@ function progressPrinter (): (p: Progress) => void {
       return
     }
     const tenth = Math.floor(frac * 10)
-    if (tenth === lastTenth && now - lastLine < 10_000 && p.phase === lastPhase) return
+    if (tenth === lastTenth && now - lastLine < 30_000 && p.phase === lastPhase) return
     lastTenth = tenth
     lastLine = now
     lastPhase = p.phase

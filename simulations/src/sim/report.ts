@@ -58,7 +58,8 @@ function barChart (opts: { labels: readonly string[], series: readonly Series[],
     parts.push(`<text x="${x0 + groupW / 2 - 3}" y="${H - bottom + 14}" text-anchor="middle" class="t">${esc(label)}</text>`)
   })
   const legend = legendOf(opts.series, left)
-  return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img"><text x="12" y="${top + plotH / 2}" transform="rotate(-90 12 ${top + plotH / 2})" text-anchor="middle" class="t">${esc(opts.yLabel)}</text>${legend}${parts.join('')}<line x1="${left}" x2="${W - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/></svg>`
+  // Wider than the page (30 states): scrolls sideways at full size instead of shrinking.
+  return `<div class="wide"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img"><text x="12" y="${top + plotH / 2}" transform="rotate(-90 12 ${top + plotH / 2})" text-anchor="middle" class="t">${esc(opts.yLabel)}</text>${legend}${parts.join('')}<line x1="${left}" x2="${W - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/></svg></div>`
 }
 
 /** Lines over a numeric x axis. */
@@ -240,7 +241,7 @@ table{border-collapse:collapse;margin:.8em 0;font-size:13px}th,td{border:1px sol
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}td ul{margin:.3em 0;padding-left:1.2em;text-align:left}
 .t{font-size:11px;fill:#444}.ok{color:#2a7d2a;font-weight:600}.bad{color:#b3261e;font-weight:600}
 .r{padding:0 5px;border-radius:3px}.r.good{background:#d7efd3}.r.fair{background:#fbefc5}.r.bad{background:#f6d0cc}.r.n\\/a{background:#eee}
-svg{display:block;margin:.6em 0;max-width:100%;height:auto}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:12px}small{color:#666}
+svg{display:block;margin:.6em 0;max-width:100%;height:auto}.wide{overflow-x:auto}.wide svg{max-width:none}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:12px}small{color:#666}
 </style></head><body>
 <h1>IMI federation simulation: ${esc(s.name)}</h1>
 <p>${esc(s.description)}</p>

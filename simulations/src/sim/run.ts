@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
-import type { AuthorityEntry, RequestState } from '@imi/protocol'
+import { replayRequest, type AuthorityEntry, type RequestState } from '@imi/protocol'
 import type { ImiNode, Logger } from '@imi/node'
 import type { Actor } from '../../../node/src/services/accounts/permissions.js'
 import { SimFederation } from './harness.js'
@@ -206,6 +206,12 @@ export interface FinalState {
   /** Per federation: alert ids held that no official issued. */
   readonly unknownAlerts: ReadonlyArray<readonly string[]>
   readonly unknownRequests: ReadonlyArray<readonly string[]>
+  /**
+   * Requests the two nodes disagree on, `fed/id` -> what each node's own events replay to:
+   * a node whose events replay further than its cached state kept a stale cache; one whose
+   * events stop short never stored the other's event.
+   */
+  readonly disagreements: ReadonlyMap<string, string>
 }
 
 /** Real time allowed for the federations to form before day 0. */
@@ -870,7 +876,24 @@ class Simulation {
       unknownAlerts.push([...ua])
       unknownRequests.push([...ur])
     }
-    return { endVirtual: this.clock.now(), requestStates, alertsHeld, live: this.feds.map((f) => f.live()), owed, owedReachable, forgedHeld, unknownAlerts, unknownRequests }
+    const disagreements = new Map<string, string>()
+    for (const r of this.requests) {
+      if (r.id === undefined) continue
+      const states = requestStates[r.fed]!
+      const a = states[r.plan.from]?.get(r.id)
+      const b = states[r.plan.to]?.get(r.id)
+      if (states[r.plan.from] === undefined || states[r.plan.to] === undefined || (a?.version === b?.version && a?.status === b?.status)) continue
+      const sides: string[] = []
+      for (const c of [r.plan.from, r.plan.to]) {
+        const node = this.feds[r.fed]!.node(c)!
+        const events = await node.requests.log.events(r.id)
+        const replayed = replayRequest(r.id, events, (await node.requests.log.record(r.id))?.origin).state
+        const cached = states[c]!.get(r.id)
+        sides.push(`${c} holds ${events.length} events, replaying to ${replayed?.status ?? 'nothing'} v${replayed?.version ?? '-'}${replayed !== undefined && cached !== undefined && replayed.version !== cached.version ? ' (its cached state is stale)' : ''}`)
+      }
+      disagreements.set(`${r.fed}/${r.id}`, sides.join('; '))
+    }
+    return { endVirtual: this.clock.now(), requestStates, alertsHeld, live: this.feds.map((f) => f.live()), owed, owedReachable, forgedHeld, unknownAlerts, unknownRequests, disagreements }
   }
 
   private absorbRejections (node: ImiNode, into: { broadcast: Map<string, number>, directory: Map<string, number> }): void {
