@@ -5,7 +5,6 @@
  */
 import type { ApiClient } from './api-client.js'
 import type { AlertView, NewAlertInput } from './api-types.js'
-import { indicators } from './api-supervision.js'
 
 const seg = encodeURIComponent
 
@@ -24,14 +23,4 @@ export async function routeAlert (api: ApiClient, id: string, authorities: reado
 /** Blocked content, for proof that an exchange took place: the node records the reason first. */
 export async function readBlockedAlert (api: ApiClient, id: string, reason: string): Promise<AlertView> {
   return await api.json('POST', `/alerts/${seg(id)}/blocked`, { reason })
-}
-
-let country: Promise<string | undefined> | undefined
-/**
- * This node's member state. The session does not say it (an API gap); the indicators,
- * which every official may read for their own authority, do. Asked once per page load.
- */
-export async function ownCountry (api: ApiClient): Promise<string | undefined> {
-  country ??= indicators(api).then((r) => r.country, () => { country = undefined; return undefined })
-  return await country
 }

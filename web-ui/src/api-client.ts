@@ -27,7 +27,15 @@ export interface User {
   readonly notify?: { readonly requests?: boolean, readonly deadlines?: boolean, readonly alerts?: boolean }
 }
 
-export interface Session { readonly user: User, readonly csrfToken: string, readonly expires: number }
+export interface Session {
+  readonly user: User
+  readonly csrfToken: string
+  readonly expires: number
+  /** The member state this node serves. */
+  readonly country: string
+  /** The official's authority in the node's own register, its names by language (none for the coordinator). */
+  readonly authorityNames?: Readonly<Record<string, string>>
+}
 
 export interface DirectoryHit {
   readonly kind: 'authorities' | 'registers'
@@ -101,7 +109,8 @@ export class ApiClient {
     const res = await this.call<Session & { token?: string }>('POST', '/session', { username, password, ...(opts.bearer === true && { bearer: true }) }, false)
     if (res.token !== undefined) this.token = res.token
     this.csrf = res.csrfToken
-    return { user: res.user, csrfToken: res.csrfToken, expires: res.expires }
+    const { token: _token, ...session } = res
+    return session
   }
 
   /** Who is logged in; in a browser after a reload, also recovers the CSRF token the cookie needs. */

@@ -10,7 +10,7 @@ import { ApiClient, ApiError, type Session, type User } from './api-client.js'
 import { LANGUAGES } from './catalogue.js'
 import type { PageContext } from './context.js'
 import { h, notice, replace, select } from './dom.js'
-import { languageName, todayIso } from './format.js'
+import { languageName, localName, todayIso } from './format.js'
 import { UI_LANGUAGES, pickUiLanguage, translator, type MessageKey, type Translate, type UiLanguage } from './i18n/index.js'
 import { alertNewPage } from './pages/alert-new.js'
 import { alertPage, alertsPage } from './pages/alerts.js'
@@ -124,11 +124,19 @@ export class App {
     const banner = h('header', { class: 'banner' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'IMI'), ' ', h('span', null, t('app.title'))),
       h('div', { class: 'banner-tools' },
-        user === undefined ? null : h('p', { class: 'user' }, t('nav.user', { name: user.displayName, authority: user.authority ?? t('nav.coordinator') })),
+        user === undefined ? null : h('p', { class: 'user' }, t('nav.user', { name: user.displayName, authority: this.authorityLabel() })),
         user === undefined ? null : h('a', { href: routeHref({ page: 'settings' }), class: 'banner-link' }, t('nav.settings')),
         this.languageSwitcher(),
         user === undefined ? null : logout))
     replace(this.root, skip, banner, this.nav, this.main, h('footer', { class: 'footer' }, h('p', null, t('app.footer'))), this.live)
+  }
+
+  /** The official's authority by its name in the interface language (its id if the node has none), or "national coordinator". */
+  private authorityLabel (): string {
+    const session = this.session
+    if (session?.user.authority === undefined) return this.t('nav.coordinator')
+    const name = session.authorityNames === undefined ? '' : localName(session.authorityNames, this.uiLang)
+    return name === '' ? session.user.authority : name
   }
 
   private context (): PageContext {
@@ -178,7 +186,7 @@ export class App {
   }
 
   private failure (err: unknown): HTMLElement {
-    // Only a lapsed session is ERR_UNAUTHORIZED; a wrong current password is a 401 of its own.
+    // Only a lapsed session is ERR_UNAUTHORIZED (a wrong current password is 403 ERR_WRONG_PASSWORD).
     if (err instanceof ApiError && err.code === 'ERR_UNAUTHORIZED' && this.session !== undefined) {
       queueMicrotask(() => { this.sessionLost() })
       return notice('error', this.t('app.sessionExpired'))

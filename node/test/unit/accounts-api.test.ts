@@ -130,6 +130,30 @@ describe('local HTTP API: authorities, users and sessions', function () {
     expect((await call('GET', '/session', handler)).json.user).to.include({ username: 'jana.dvorakova', authority: 'cz-brno' })
   })
 
+  it('tells the UI the node\'s state and the official\'s authority names, at log-in and from GET /session', async () => {
+    const res = await call('POST', '/session', null, { username: 'admin.brno', password: PASSWORD })
+    expect(res.json).to.include({ country: 'CZ' })
+    expect(res.json.authorityNames).to.deep.equal({ cs: 'Živnostenský úřad cz-brno', en: 'Brno Trade Licensing Office' })
+    const brno = await login('admin.brno')
+    const session = (await call('GET', '/session', brno)).json
+    expect(session).to.include({ country: 'CZ' })
+    expect(session.authorityNames.en).to.equal('Brno Trade Licensing Office')
+    // The coordinator works for no authority: the state only.
+    const own = (await call('GET', '/session', coordinator)).json
+    expect(own).to.include({ country: 'CZ' }).and.not.have.property('authorityNames')
+  })
+
+  it('refuses a wrong current password with 403 ERR_WRONG_PASSWORD, never a 401, and the session lives on', async () => {
+    await call('POST', '/authorities/cz-brno/users', await login('admin.brno'), person('karel.novak'))
+    const karel = await login('karel.novak')
+    const wrong = await call('PUT', '/session/password', karel, { current: 'not my password at all', password: 'a brand new passphrase' })
+    expect(wrong.status).to.equal(403)
+    expect(wrong.json.error.code).to.equal('ERR_WRONG_PASSWORD')
+    expect((await call('GET', '/session', karel)).status).to.equal(200)
+    expect((await call('PUT', '/session/password', karel, { current: PASSWORD, password: 'a brand new passphrase' })).status).to.equal(204)
+    expect((await call('GET', '/session', karel)).status).to.equal(401)
+  })
+
   it('answers a locked account with 423 and Retry-After, over HTTP as in the service', async () => {
     await call('POST', '/authorities/cz-praha/users', await login('admin.praha'), person('petr.svoboda'))
     for (let i = 0; i < 5; i++) expect((await call('POST', '/session', null, { username: 'petr.svoboda', password: 'not the password' })).status).to.equal(401)

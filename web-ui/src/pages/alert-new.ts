@@ -5,7 +5,7 @@
  * who is concerned, and the decision with the period it applies.
  */
 import type { AlertType, LegislativeArea } from '@imi/protocol'
-import { issueAlert, ownCountry } from '../api-alerts.js'
+import { issueAlert } from '../api-alerts.js'
 import { MEMBER_STATES } from '../catalogue.js'
 import type { Page } from '../context.js'
 import { field, h, select, uid } from '../dom.js'
@@ -20,7 +20,8 @@ export const alertNewPage: Page = async (ctx) => {
   const back = h('p', { class: 'back' }, h('a', { href: routeHref({ page: 'alerts' }) }, t('alert.back')))
   const areas = AREAS.filter((a) => ctx.session.user.grants.some((g) => g.area === a && g.role === 'alert-handler'))
   if (areas.length === 0) return pageOf('page-alert-new', t('alertNew.title'), back, h('p', null, t('alertNew.noRole')))
-  const [here, directories] = await Promise.all([ownCountry(ctx.api), ctx.api.directoryStatus().catch(() => [])])
+  const here = ctx.session.country
+  const directories = await ctx.api.directoryStatus().catch(() => [])
   const members = new Set(directories.map((d) => d.country))
   const states = MEMBER_STATES.map((m) => m.code).filter((c) => c !== here && (members.size === 0 || members.has(c)))
     .map((c): [string, string] => [c, countryName(c, lang)]).sort((a, b) => a[1].localeCompare(b[1], lang))

@@ -7,7 +7,7 @@
 import { changeOwnPassword, savePreferences } from '../api-accounts.js'
 import type { Page, PageContext } from '../context.js'
 import { field, h, notice } from '../dom.js'
-import { languageName } from '../format.js'
+import { countryName, languageName, localName } from '../format.js'
 import { MIN_PASSWORD, rolesSummary } from './user-fields.js'
 import { checkbox, handleSubmit, languageSelect, pageOf, pair, section } from '../widgets.js'
 
@@ -77,7 +77,9 @@ export const settingsPage: Page = async (ctx) => {
     section('account-h', t('settings.account'), h('dl', { class: 'summary' },
       pair(t('users.displayName'), user.displayName),
       pair(t('settings.username'), user.username),
-      pair(t('settings.authority'), user.authority ?? t('nav.coordinator')),
+      pair(t('settings.authority'), user.authority === undefined
+        ? `${t('nav.coordinator')} · ${countryName(ctx.session.country, ctx.lang)}`
+        : `${ctx.session.authorityNames === undefined ? user.authority : localName(ctx.session.authorityNames, ctx.uiLang)} · ${countryName(ctx.session.country, ctx.lang)}`),
       user.grants.length === 0 ? null : pair(t('settings.roles'), rolesSummary(ctx, user.grants)),
       pair(t('settings.email'), user.email ?? '–'),
       user.language === undefined ? null : pair(t('settings.language'), languageName(user.language)))),

@@ -204,7 +204,7 @@ describe('administration in a real browser: users, roles and authorities', funct
     await form.getByLabel(de['settings.password.new'], { exact: true }).fill('a brand new passphrase')
     await form.getByLabel(de['settings.password.repeat']).fill('a brand new passphrase')
     await form.getByRole('button', { name: de['settings.password.submit'] }).click()
-    await form.getByText(de['error.ERR_INVALID_CREDENTIALS']).waitFor()
+    await form.getByText(de['error.ERR_WRONG_PASSWORD']).waitFor()
     expect(await page.getByRole('heading', { level: 1, name: de['settings.title'] }).count()).to.equal(1)
     await form.getByLabel(de['settings.password.current']).fill(PASSWORD)
     await form.getByRole('button', { name: de['settings.password.submit'] }).click()

@@ -36,6 +36,7 @@ export const frameCs: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'V současném stavu to není možné. Načtěte stránku znovu.',
   'error.ERR_CONFLICT': 'To už existuje.',
   'error.ERR_INVALID_CREDENTIALS': 'Heslo je nesprávné.',
+  'error.ERR_WRONG_PASSWORD': 'Současné heslo je nesprávné.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'Je to pro uzel příliš velké.',
   'error.ERR_UNKNOWN_AUTHORITY': 'Druhý členský stát tento orgán (už) neuvádí.',
 

@@ -36,6 +36,7 @@ export const frameDe: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'Im jetzigen Zustand ist das nicht möglich. Laden Sie die Seite neu.',
   'error.ERR_CONFLICT': 'Das gibt es bereits.',
   'error.ERR_INVALID_CREDENTIALS': 'Das Passwort ist falsch.',
+  'error.ERR_WRONG_PASSWORD': 'Das aktuelle Passwort ist falsch.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'Das ist zu groß für den Knoten.',
   'error.ERR_UNKNOWN_AUTHORITY': 'Der andere Mitgliedstaat führt diese Behörde nicht (mehr).',
 

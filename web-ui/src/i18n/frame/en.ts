@@ -38,6 +38,7 @@ export const frameEn = {
   'error.ERR_INVALID_STATE': 'This is not possible in the current state. Reload the page.',
   'error.ERR_CONFLICT': 'This exists already.',
   'error.ERR_INVALID_CREDENTIALS': 'The password is wrong.',
+  'error.ERR_WRONG_PASSWORD': 'The current password is wrong.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'This is too large for the node to accept.',
   'error.ERR_UNKNOWN_AUTHORITY': 'The other member state does not list this authority (any more).',
 

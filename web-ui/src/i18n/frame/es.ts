@@ -36,6 +36,7 @@ export const frameEs: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'No es posible en el estado actual. Vuelva a cargar la página.',
   'error.ERR_CONFLICT': 'Esto ya existe.',
   'error.ERR_INVALID_CREDENTIALS': 'La contraseña no es correcta.',
+  'error.ERR_WRONG_PASSWORD': 'La contraseña actual no es correcta.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'Es demasiado grande para el nodo.',
   'error.ERR_UNKNOWN_AUTHORITY': 'El otro Estado miembro no incluye (ya) esta autoridad.',
 

@@ -36,6 +36,7 @@ export const frameFr: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'Ce n\'est pas possible dans l\'état actuel. Rechargez la page.',
   'error.ERR_CONFLICT': 'Cela existe déjà.',
   'error.ERR_INVALID_CREDENTIALS': 'Le mot de passe est incorrect.',
+  'error.ERR_WRONG_PASSWORD': 'Le mot de passe actuel est incorrect.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'C\'est trop volumineux pour le nœud.',
   'error.ERR_UNKNOWN_AUTHORITY': 'L\'autre État membre ne répertorie pas (ou plus) cette autorité.',
 

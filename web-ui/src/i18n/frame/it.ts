@@ -36,6 +36,7 @@ export const frameIt: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'Non è possibile nello stato attuale. Ricarichi la pagina.',
   'error.ERR_CONFLICT': 'Esiste già.',
   'error.ERR_INVALID_CREDENTIALS': 'La password non è corretta.',
+  'error.ERR_WRONG_PASSWORD': 'La password attuale non è corretta.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'È troppo grande per il nodo.',
   'error.ERR_UNKNOWN_AUTHORITY': 'L\'altro Stato membro non elenca (più) questa autorità.',
 

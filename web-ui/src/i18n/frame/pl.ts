@@ -36,6 +36,7 @@ export const framePl: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'W obecnym stanie nie jest to możliwe. Odśwież stronę.',
   'error.ERR_CONFLICT': 'To już istnieje.',
   'error.ERR_INVALID_CREDENTIALS': 'Hasło jest nieprawidłowe.',
+  'error.ERR_WRONG_PASSWORD': 'Obecne hasło jest nieprawidłowe.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'To jest za duże dla węzła.',
   'error.ERR_UNKNOWN_AUTHORITY': 'Drugie państwo członkowskie nie wymienia (już) tego organu.',
 

@@ -36,6 +36,7 @@ export const frameRo: Readonly<Record<keyof typeof frameEn, string>> = {
   'error.ERR_INVALID_STATE': 'Nu este posibil în starea actuală. Reîncărcați pagina.',
   'error.ERR_CONFLICT': 'Există deja.',
   'error.ERR_INVALID_CREDENTIALS': 'Parola este greșită.',
+  'error.ERR_WRONG_PASSWORD': 'Parola actuală este greșită.',
   'error.ERR_PAYLOAD_TOO_LARGE': 'Este prea mare pentru nod.',
   'error.ERR_UNKNOWN_AUTHORITY': 'Celălalt stat membru nu (mai) listează această autoritate.',
 
