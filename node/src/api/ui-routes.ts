@@ -10,11 +10,11 @@
  */
 import { readFile } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Hono, type Context } from 'hono'
+import { INSTALL_ROOT } from '../install-root.js'
 
-/** Where `npm run build:ui` writes, from this file's place in the repository. */
-export const WEB_UI_DIST = fileURLToPath(new URL('../../../web-ui/dist', import.meta.url))
+/** Where `npm run build:ui` writes, in the installed checkout. */
+export const WEB_UI_DIST = join(INSTALL_ROOT, 'web-ui', 'dist')
 
 export const UI_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

@@ -24,6 +24,7 @@ import { readApiToken } from '../api/index.js'
 import type { NodeConfig } from '../config.js'
 import { nodeCrypto } from '../crypto.js'
 import { loadIdentity, type NodeIdentity } from '../identity.js'
+import { INSTALL_ROOT } from '../install-root.js'
 import type { NodeStatus } from '../node.js'
 import type { OutboxEntry } from '../services/messaging/records.js'
 import { Bucket } from '../storage/index.js'
@@ -507,7 +508,7 @@ function checkDirectory (config: NodeConfig, roster: Roster | undefined, state: 
 
 // ---------------------------------------------------------------------------------------
 
-const ROOT = join(import.meta.dirname, '..', '..', '..')
+const ROOT = INSTALL_ROOT
 
 async function versions (): Promise<Record<string, string>> {
   const version = async (file: string): Promise<string> => {

@@ -1,0 +1,105 @@
+/**
+ * The production install: `npm run build` bundles the command lines into dist/, and the
+ * node runs from there without tsx or the repository's tsconfig, from any folder, and
+ * still finds and serves its web UI. Real processes, a real node, real HTTP.
+ */
+import { expect } from 'chai'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { memberFromDescriptor } from '@imi/bootstrap'
+import { cosignRoster, proposeRoster } from '@imi/protocol'
+import { loadIdentity, nodeCrypto } from '../../src/index.js'
+
+const ROOT = join(import.meta.dirname, '..', '..', '..')
+const IMI = join(ROOT, 'dist', 'imi.mjs')
+
+interface Result { code: number | null, stdout: string, stderr: string }
+
+async function run (args: readonly string[], cwd: string): Promise<Result> {
+  const proc = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
+  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
+  return { code, stdout, stderr }
+}
+
+async function freePort (): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  const port = (srv.address() as { port: number }).port
+  await new Promise((resolve) => srv.close(resolve))
+  return port
+}
+
+describe('production build (dist/imi.mjs)', function () {
+  this.timeout(60_000)
+  let tmp: string
+  let node: ChildProcess | undefined
+
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'imi-prod-'))
+    // `npm run build`, step by step, so the test needs no npm on the PATH.
+    for (const script of ['web-ui/build.ts', 'build.ts']) {
+      const r = await run(['--import', 'tsx', script], ROOT)
+      expect(r.code, r.stderr).to.equal(0)
+    }
+  })
+  after(async () => {
+    node?.kill('SIGKILL')
+    await rm(tmp, { recursive: true, force: true })
+  })
+
+  it('imports only packages a pruned install keeps, and nothing through tsx', async () => {
+    const bundle = await readFile(IMI, 'utf8')
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+    const imported = [...bundle.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]!)
+    expect(imported.length).to.be.above(5)
+    for (const spec of imported) {
+      if (spec.startsWith('node:')) continue
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!
+      expect(pkg.dependencies, `${spec} is imported by the bundle`).to.have.property(name)
+    }
+    expect(bundle).to.not.match(/from "tsx/)
+  })
+
+  it('runs from another folder: init, start serving the UI, status, and a clean stop', async () => {
+    const dir = join(tmp, 'cz')
+    const init = await run([IMI, 'init', '--country', 'CZ', '--dir', dir, '--listen-host', '127.0.0.1',
+      '--p2p-port', String(await freePort()), '--api-port', String(await freePort())], tmp)
+    expect(init.code, init.stderr).to.equal(0)
+
+    const member = memberFromDescriptor(JSON.parse(await readFile(join(dir, 'member.json'), 'utf8')), nodeCrypto)
+    const identity = await loadIdentity(join(dir, 'node.key'))
+    const genesis = cosignRoster(proposeRoster({ fed: 'imi', version: 1, created: Date.now(), members: [member], bootstraps: [] }), identity.signer)
+    await writeFile(join(dir, 'roster.json'), JSON.stringify(genesis))
+
+    const config = join(dir, 'imi.json')
+    const proc = spawn(process.execPath, [IMI, 'start', '--config', config], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] })
+    node = proc
+    let stderr = ''
+    proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+    const api = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: proc.stdout }).on('line', (line) => { if (line.startsWith('api ')) resolve(line.slice(4)) })
+      proc.once('exit', (code) => { reject(new Error(`start exited ${code}: ${stderr}`)) })
+    })
+
+    const page = await fetch(new URL('/', api))
+    expect(page.status).to.equal(200)
+    expect(await page.text()).to.match(/<script type="module" src="\/assets\/app-[A-Za-z0-9]+\.js"/)
+
+    const status = await run([IMI, 'status', '--config', config], tmp)
+    expect(status.code, status.stderr).to.equal(0)
+    expect(status.stdout).to.include('CZ')
+
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => { resolve(code) }))
+    proc.kill('SIGTERM')
+    expect(await exited).to.equal(0)
+    node = undefined
+  })
+})
