@@ -12,6 +12,7 @@ import type { RequestsApi } from './routes/requests.js'
 import type { AlertsApi } from './routes/alerts.js'
 import type { NotificationsApi } from './routes/notifications.js'
 import type { SubjectRequestsApi } from './routes/subject-requests.js'
+import type { RetentionApiNode } from './routes/retention.js'
 import type { AuditTrail } from '../services/audit/audit-trail.js'
 import type { RequestDrafts } from '../services/requests/drafts.js'
 import type { RequestDeadlines } from '../services/requests/deadlines.js'
@@ -30,6 +31,8 @@ export interface ApiNode {
   /** Data subject rights (Art 19): the register and its steps. */
   readonly subjects: SubjectRequestsApi
   readonly audit: Pick<AuditTrail, 'list' | 'verify'>
+  /** Retention, read-only: the policy, a procedure's dates and what was done to it. */
+  readonly retention: RetentionApiNode['retention']
   readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>
   readonly requestDeadlines: Pick<RequestDeadlines, 'assess' | 'country' | 'now'>
   /** This state's authorities and registers, as its coordinator manages them. */

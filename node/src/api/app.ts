@@ -33,6 +33,7 @@ import { registerRoutes } from './routes/registers.js'
 import { requestDraftRoutes } from './routes/request-drafts.js'
 import { requestIndicatorRoutes } from './routes/request-indicators.js'
 import { MAX_UPLOAD_BYTES, isUpload, requestRoutes } from './routes/requests.js'
+import { retentionRoutes } from './routes/retention.js'
 import { rosterRoutes } from './routes/roster.js'
 import { loginRoutes, sessionRoutes } from './routes/session.js'
 import { statusRoutes } from './routes/status.js'
@@ -77,7 +78,7 @@ export function createApiApp (node: ApiNode, init: ApiInit, components: ApiCompo
     statusRoutes(node), messageRoutes(node), outboxRoutes(node), rosterRoutes(node), evidenceRoutes(node),
     sessionRoutes(node), coordinatorRoutes(node), directoryRoutes(node), authorityRoutes(node), userRoutes(node), registerRoutes(node),
     requestRoutes(node), requestIndicatorRoutes(node), requestDraftRoutes(node), alertRoutes(node), notificationRoutes(node), auditRoutes(node), backupRoutes(node),
-    subjectRequestRoutes(node)
+    subjectRequestRoutes(node), retentionRoutes(node)
   ] as unknown as Array<Hono<ApiEnv>>
   for (const routes of resources) app.route(API_PREFIX, routes)
   return app
