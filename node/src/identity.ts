@@ -3,7 +3,7 @@
  * authenticates the node) and it signs envelopes and receipts (so the roster's key for
  * a country and that country's PeerId are the same key). Rotation is a roster change.
  */
-import { writeFile } from 'node:fs/promises'
+import { access, writeFile } from 'node:fs/promises'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
@@ -43,6 +43,21 @@ export async function loadIdentity (path: string): Promise<NodeIdentity> {
     if (err instanceof ConfigError) throw err
     throw new ConfigError('keyFile', `${path} is not a libp2p private key`)
   }
+}
+
+/**
+ * The key `imi rotate-key --finish` kept as `<keyFile>.old`, if any. Never signs: content
+ * sealed to it before the rotation (confidential alerts, read on demand) must stay
+ * readable after it, so the sealer opens with it when the current key is not a recipient.
+ */
+export async function loadRetiredIdentity (keyFile: string): Promise<NodeIdentity | undefined> {
+  const path = `${keyFile}.old`
+  try {
+    await access(path)
+  } catch {
+    return undefined
+  }
+  return await loadIdentity(path)
 }
 
 /** The roster entry for this identity's key. */

@@ -14,7 +14,7 @@ import { RATE_LIMITS, RateLimiter } from './rate-limit.js'
 import type { NodeConfig } from './config.js'
 import { nodeCrypto } from './crypto.js'
 import { ConfigError, NotRunningError } from './errors.js'
-import { loadIdentity, type NodeIdentity } from './identity.js'
+import { loadIdentity, loadRetiredIdentity, type NodeIdentity } from './identity.js'
 import { DirectMessageClient } from './p2p/direct-message-client.js'
 import { handleDirectMessages } from './p2p/direct-message-handler.js'
 import { DirectoryAnnouncer } from './p2p/directory-announce.js'
@@ -96,6 +96,8 @@ export class ImiNode {
   broadcastGossip?: BroadcastGossip
   private broadcastSync?: BroadcastSync
   identity!: NodeIdentity
+  /** The key before the last rotation (`<keyFile>.old`): opens what was sealed to it. */
+  private retiredIdentities: readonly NodeIdentity[] = []
   libp2p?: ImiLibp2p
   private rosterSync?: RosterSync
   private announcer?: DirectoryAnnouncer
@@ -125,6 +127,8 @@ export class ImiNode {
     if (this.started) return
     const { config } = this
     this.identity = this.overrides.identity ?? await loadIdentity(config.keyFile)
+    const retired = this.overrides.identity === undefined ? await loadRetiredIdentity(config.keyFile) : undefined
+    this.retiredIdentities = retired === undefined ? [] : [retired]
     await mkdir(config.dataDir, { recursive: true })
     await this.store.open()
     try {
@@ -193,7 +197,7 @@ export class ImiNode {
       store: this.store, evidence: this.evidence, clock: this.clock, crypto: this.crypto, roster: () => this.roster.current,
       signer: this.identity.signer, randomBytes: this.randomBytes, logger: this.log.child('broadcast')
     }, { federationId: config.federationId, country: config.country })
-    this.alertSealer = rosterSealer({ roster: () => this.roster.current, identity: () => this.identity, clock: this.clock })
+    this.alertSealer = rosterSealer({ roster: () => this.roster.current, identity: () => this.identity, retiredIdentities: () => this.retiredIdentities, clock: this.clock })
     this.alerts = new AlertService({
       store: this.store, clock: this.clock, broadcaster: this.broadcaster, messaging: this.messaging, authorities: this.authorities,
       roster: () => this.roster.current, sealer: this.alertSealer, randomBytes: this.randomBytes, logger: this.log.child('alerts'), audit: this.audit
