@@ -30,7 +30,7 @@ export interface NodeConfig {
   /** How often other states' directories are fetched, and this state's re-signed and republished. */
   readonly directory: { readonly refreshMs: number, readonly republishMs: number }
   /** Information requests: when the responder is reminded, and when a quiet request goes to the coordinator. */
-  readonly requests: { readonly reminderBeforeMs: number, readonly escalateAfterMs: number }
+  readonly requests: { readonly reminderBeforeMs: number, readonly escalateAfterMs: number, readonly keepDraftsForMs: number }
   /** Services Directive notifications close on their own this long after creation. */
   readonly notifications: { readonly closeAfterMs: number }
   /** E-mail to officials through the operator's SMTP server; off unless enabled. */
@@ -70,6 +70,7 @@ export const DEFAULTS = {
   requestReminderBeforeMs: 2 * 86_400_000,
   // "Unjustifiably inactive for more than 2 months" in IMI's own rules.
   requestEscalateAfterMs: 60 * 86_400_000,
+  keepDraftsForMs: 30 * 86_400_000,
   // Services Directive notifications: comments are invited for three months.
   notificationCloseAfterMs: 90 * 86_400_000,
   metricsHost: '127.0.0.1',
@@ -138,7 +139,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   const storage = section(r, 'storage', ['sync'])
   const delivery = section(r, 'delivery', ['retryInitialMs', 'retryMaxMs'])
   const directory = section(r, 'directory', ['refreshMs', 'republishMs'])
-  const requests = section(r, 'requests', ['reminderBeforeMs', 'escalateAfterMs'])
+  const requests = section(r, 'requests', ['reminderBeforeMs', 'escalateAfterMs', 'keepDraftsForMs'])
   const metrics = section(r, 'metrics', ['enabled', 'host', 'port'])
   const notifications = section(r, 'notifications', ['closeAfterMs'])
   const mail = section(r, 'mail', ['enabled', 'host', 'port', 'secure', 'from', 'publicUrl', 'user', 'passwordFile'])
@@ -191,7 +192,9 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
     metrics: { enabled: bool(metrics.enabled, 'metrics.enabled', false), host: metricsHost, port: int(metrics.port, 'metrics.port', DEFAULTS.metricsPort, 0, 65535) },
     requests: {
       reminderBeforeMs: int(requests.reminderBeforeMs, 'requests.reminderBeforeMs', DEFAULTS.requestReminderBeforeMs, 0, 60 * 86_400_000),
-      escalateAfterMs: int(requests.escalateAfterMs, 'requests.escalateAfterMs', DEFAULTS.requestEscalateAfterMs, 60_000, 730 * 86_400_000)
+      escalateAfterMs: int(requests.escalateAfterMs, 'requests.escalateAfterMs', DEFAULTS.requestEscalateAfterMs, 60_000, 730 * 86_400_000),
+      // A draft holds a subject's personal data that no procedure's retention reaches.
+      keepDraftsForMs: int(requests.keepDraftsForMs, 'requests.keepDraftsForMs', DEFAULTS.keepDraftsForMs, 3_600_000, 365 * 86_400_000)
     },
     log: { level: level as LogLevel }
   }

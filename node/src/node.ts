@@ -189,7 +189,7 @@ export class ImiNode {
       store: this.store, clock: this.clock, messaging: this.messaging, authorities: this.authorities, logger: this.log.child('requests'), randomBytes: this.randomBytes,
       audit: this.audit, subjectOverlay: async (id, withPersonalData) => await subjectOverlay(this.store, id, withPersonalData)
     }, { country: config.country })
-    this.requestDrafts = new RequestDrafts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests })
+    this.requestDrafts = new RequestDrafts({ store: this.store, clock: this.clock, randomBytes: this.randomBytes, requests: this.requests }, { keepForMs: config.requests.keepDraftsForMs })
     this.requestDeadlines = new RequestDeadlines({
       clock: this.clock, log: this.requests.log, logger: this.log.child('request-deadlines'), store: this.store
     }, { country: config.country, bucket: Bucket.requestDeadlines, escalateAfterMs: config.requests.escalateAfterMs, reminderBeforeMs: config.requests.reminderBeforeMs })
@@ -205,7 +205,7 @@ export class ImiNode {
     // Before the direct-message handler runs: the erasure messages are the scheduler's.
     this.retention = new RetentionScheduler({
       store: this.store, clock: this.clock, logger: this.log.child('retention'), messaging: this.messaging,
-      requests: this.requests, alerts: this.alerts, audit: this.audit
+      requests: this.requests, alerts: this.alerts, drafts: this.requestDrafts, audit: this.audit
     }, { country: config.country, ...(this.overrides.retentionPolicy !== undefined && { policy: this.overrides.retentionPolicy }) })
     // Also before the direct-message handler: subject-correction messages are its.
     this.subjectCorrections = new SubjectCorrections({

@@ -434,4 +434,30 @@ describe('retention on two nodes under a virtual clock', function () {
       expect(await n.verifyEvidence()).to.include({ ok: true })
     }
   })
+
+  it('deletes a request draft 30 days after its last change: gone from every view at once, then from the database and the disk', async () => {
+    const name = 'Vlastimil Rozepsaný'
+    const draft = await cz.drafts.create(brno, { area: 'services', subject: { name, registrationNumber: 'CZ-DRAFT-5521' } })
+    expect(draft.expires).to.equal(clock.now() + 30 * DAY)
+    const needles = [textNeedle('draft subject', name), textNeedle('draft number', 'CZ-DRAFT-5521')]
+    await compactAll(cz.store)
+    expect((await scanDisk(cz.member.dir, needles)).hits.map((h) => h.split(' in ')[0])).to.include.members(needles.map((x) => x.label))
+
+    await advance(20 * DAY)
+    const kept = await cz.drafts.update(brno, draft.id, { ...draft.content, note: 'still writing' })
+    expect(kept.expires, 'a change starts the 30 days again').to.equal(clock.now() + 30 * DAY)
+    await advance(29 * DAY)
+    expect((await cz.drafts.list(brno)).map((d) => d.id)).to.deep.equal([draft.id])
+
+    cz.retention.stop()
+    await advance(DAY) // the scheduler is off: the draft is past its time but still stored
+    expect(await errCode(cz.drafts.get(brno, draft.id)), 'no view shows it').to.equal('ERR_NOT_FOUND')
+    expect(await cz.drafts.list(brno)).to.deep.equal([])
+    expect((await scanDatabase(cz.store, needles)).hits).to.have.length(2)
+
+    await cz.retention.start()
+    await cz.retention.settled()
+    expect((await scanDatabase(cz.store, needles)).hits).to.deep.equal([])
+    expect((await scanDisk(cz.member.dir, needles)).hits).to.deep.equal([])
+  })
 })

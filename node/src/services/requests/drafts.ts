@@ -3,10 +3,15 @@
  * handlers of its authority, until one of them sends it (then it becomes a request and
  * the draft is gone) or deletes it. Nothing is checked strictly until sending: a draft
  * may be incomplete; what it holds is checked again in full when it is sent.
+ *
+ * A draft holds personal data (the subject, the files) that no procedure's retention
+ * reaches, so it is kept only for a while after its last change (default 30 days): past
+ * that it is gone from every view at once, and the retention scheduler deletes it for
+ * good (calling expire()) within its next run.
  */
 import type { Clock } from '../../clock.js'
 import { InvalidRequestError, NotFoundError } from '../../errors.js'
-import { Bucket, type Store } from '../../storage/index.js'
+import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 import { demand, type Actor } from '../accounts/permissions.js'
 import type { NewRequest, RequestService } from './request-service.js'
 import type { RequestState } from '@imi/protocol'
@@ -24,6 +29,11 @@ export interface Draft {
   readonly content: DraftContent
 }
 
+/** A draft as its officials see it: with the instant it will be deleted unless changed. */
+export type DraftView = Draft & { readonly expires: number }
+
+export const DEFAULT_DRAFT_KEEP_MS = 30 * 86_400_000
+
 export interface DraftsComponents {
   readonly store: Store
   readonly clock: Clock
@@ -31,10 +41,27 @@ export interface DraftsComponents {
   readonly requests: Pick<RequestService, 'send'>
 }
 
+export interface DraftsInit {
+  /** How long a draft is kept after its last change. Default 30 days. */
+  readonly keepForMs?: number
+}
+
 const MAX_DRAFTS_PER_AUTHORITY = 500
 
 export class RequestDrafts {
-  constructor (private readonly components: DraftsComponents) {}
+  private readonly keepForMs: number
+
+  constructor (private readonly components: DraftsComponents, init: DraftsInit = {}) {
+    this.keepForMs = init.keepForMs ?? DEFAULT_DRAFT_KEEP_MS
+  }
+
+  private view (draft: Draft): DraftView {
+    return { ...draft, expires: draft.updated + this.keepForMs }
+  }
+
+  private live (draft: Draft): boolean {
+    return draft.updated + this.keepForMs > this.components.clock.now()
+  }
 
   private authorityOf (actor: Actor, area: string | undefined): string {
     const authority = actor.kind === 'user' ? actor.authority : undefined
@@ -44,7 +71,7 @@ export class RequestDrafts {
     return authority
   }
 
-  async create (actor: Actor, content: DraftContent): Promise<Draft> {
+  async create (actor: Actor, content: DraftContent): Promise<DraftView> {
     const authority = this.authorityOf(actor, content.area)
     if (await this.count(authority) >= MAX_DRAFTS_PER_AUTHORITY) throw new InvalidRequestError(`an authority keeps at most ${MAX_DRAFTS_PER_AUTHORITY} drafts`)
     const now = this.components.clock.now()
@@ -52,29 +79,46 @@ export class RequestDrafts {
       id: Buffer.from(this.components.randomBytes(16)).toString('base64url'), authority, createdBy: actor.kind === 'user' ? actor.username : '', created: now, updated: now, content
     }
     await this.components.store.commit([{ type: 'put', bucket: Bucket.requestDrafts, key: `${authority}/${draft.id}`, value: draft }])
-    return draft
+    return this.view(draft)
   }
 
-  async list (actor: Actor): Promise<Draft[]> {
+  async list (actor: Actor): Promise<DraftView[]> {
     const authority = this.authorityOf(actor, undefined)
-    const out: Draft[] = []
-    for await (const [, d] of this.components.store.entries<Draft>(Bucket.requestDrafts, { gte: `${authority}/`, lt: `${authority}/\uffff` })) out.push(d)
+    const out: DraftView[] = []
+    for await (const [, d] of this.components.store.entries<Draft>(Bucket.requestDrafts, { gte: `${authority}/`, lt: `${authority}/\uffff` })) {
+      if (this.live(d)) out.push(this.view(d))
+    }
     return out.sort((a, b) => b.updated - a.updated)
   }
 
-  async get (actor: Actor, id: string): Promise<Draft> {
+  async get (actor: Actor, id: string): Promise<DraftView> {
     const authority = this.authorityOf(actor, undefined)
     const draft = await this.components.store.get<Draft>(Bucket.requestDrafts, `${authority}/${id}`)
-    if (draft === undefined) throw new NotFoundError(`no draft ${id}`)
-    return draft
+    if (draft === undefined || !this.live(draft)) throw new NotFoundError(`no draft ${id}`)
+    return this.view(draft)
   }
 
-  async update (actor: Actor, id: string, content: DraftContent): Promise<Draft> {
-    const draft = await this.get(actor, id)
+  async update (actor: Actor, id: string, content: DraftContent): Promise<DraftView> {
+    const { expires: _, ...draft } = await this.get(actor, id)
     this.authorityOf(actor, content.area)
     const next: Draft = { ...draft, content, updated: this.components.clock.now() }
     await this.components.store.commit([{ type: 'put', bucket: Bucket.requestDrafts, key: `${draft.authority}/${id}`, value: next }])
-    return next
+    return this.view(next)
+  }
+
+  /**
+   * Deletes every draft kept past its time, in one commit; the retention scheduler calls
+   * it on each run. Returns how many went and when the next one falls due.
+   */
+  async expire (): Promise<{ readonly deleted: number, readonly nextDueAt?: number }> {
+    const ops: WriteOp[] = []
+    let nextDueAt: number | undefined
+    for await (const [key, d] of this.components.store.entries<Draft>(Bucket.requestDrafts)) {
+      if (!this.live(d)) ops.push({ type: 'del', bucket: Bucket.requestDrafts, key })
+      else nextDueAt = Math.min(nextDueAt ?? Number.POSITIVE_INFINITY, d.updated + this.keepForMs)
+    }
+    if (ops.length > 0) await this.components.store.commit(ops)
+    return { deleted: ops.length, ...(nextDueAt !== undefined && { nextDueAt }) }
   }
 
   async remove (actor: Actor, id: string): Promise<void> {

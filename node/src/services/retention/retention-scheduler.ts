@@ -32,6 +32,7 @@ import { Timer } from '../directory/timer.js'
 import type { Logger } from '../logger.js'
 import type { Messaging } from '../messaging/messaging.js'
 import type { SentRecord } from '../messaging/records.js'
+import type { RequestDrafts } from '../requests/drafts.js'
 import type { RequestRecord } from '../requests/request-log.js'
 import type { RequestService, RequestView } from '../requests/request-service.js'
 import { chunkSidecarsByRequest, compactBuckets, planAlertErasure, planRequestErasure, type ChunkSidecar, type ErasurePlan } from './deletion.js'
@@ -51,6 +52,8 @@ export interface RetentionSchedulerComponents {
   /** For readBlocked. */
   readonly requests?: Pick<RequestService, 'readBlocked'>
   readonly alerts?: Pick<AlertService, 'readBlocked'>
+  /** Request drafts hold personal data too: each run deletes those kept past their time. */
+  readonly drafts?: Pick<RequestDrafts, 'expire'>
   /** Art 17(3): every blocking and deletion is recorded here (the audit trail connects). */
   readonly audit?: PersonalDataAuditHook
 }
@@ -71,11 +74,12 @@ export interface RetentionRunResult {
   readonly deleted: number
   readonly erasuresSent: number
   readonly receiptsSent: number
+  readonly draftsDeleted: number
   /** The next instant something falls due, if anything does. */
   readonly nextDueAt?: number
 }
 
-interface Counters { scanned: number, blocked: number, deleted: number, erasuresSent: number, receiptsSent: number, nextDueAt?: number }
+interface Counters { scanned: number, blocked: number, deleted: number, erasuresSent: number, receiptsSent: number, draftsDeleted: number, nextDueAt?: number }
 
 type Procedure =
   | { readonly kind: 'request', readonly state: RequestState }
@@ -211,7 +215,7 @@ export class RetentionScheduler extends EventTarget {
     this.timer.set(Math.max(0, Math.min(this.checkEveryMs, untilDue)))
   }
 
-  private counters (): Counters { return { scanned: 0, blocked: 0, deleted: 0, erasuresSent: 0, receiptsSent: 0 } }
+  private counters (): Counters { return { scanned: 0, blocked: 0, deleted: 0, erasuresSent: 0, receiptsSent: 0, draftsDeleted: 0 } }
 
   private async scanOnce (): Promise<RetentionRunResult> {
     const { store } = this.components
@@ -234,17 +238,28 @@ export class RetentionScheduler extends EventTarget {
         await this.enforce({ kind: 'alert', state: r.state }, records.get(retentionKey('alert', r.state.id)), c)
       }
       for (const [key, o] of owed) await this.answer(key, o, c)
+      await this.expireDrafts(c)
     } finally {
       this.inScan = false
       this.chunks = undefined
     }
     await this.compact()
-    if (c.blocked + c.deleted + c.erasuresSent + c.receiptsSent > 0) {
-      this.components.logger.info('retention enforced', { blocked: c.blocked, deleted: c.deleted, erasuresSent: c.erasuresSent, receiptsSent: c.receiptsSent })
+    if (c.blocked + c.deleted + c.erasuresSent + c.receiptsSent + c.draftsDeleted > 0) {
+      this.components.logger.info('retention enforced', { blocked: c.blocked, deleted: c.deleted, erasuresSent: c.erasuresSent, receiptsSent: c.receiptsSent, draftsDeleted: c.draftsDeleted })
     }
     const result: RetentionRunResult = { ...c }
     this.dispatchEvent(new CustomEvent('run', { detail: result }))
     return result
+  }
+
+  private async expireDrafts (c: Counters): Promise<void> {
+    const drafts = this.components.drafts
+    if (drafts === undefined) return
+    await this.flushFirst([Bucket.requestDrafts])
+    const { deleted, nextDueAt } = await drafts.expire()
+    if (deleted > 0) this.dirty.add(Bucket.requestDrafts)
+    c.draftsDeleted += deleted
+    if (nextDueAt !== undefined) c.nextDueAt = Math.min(c.nextDueAt ?? Number.POSITIVE_INFINITY, nextDueAt)
   }
 
   private closedAt (p: Procedure): number | undefined {
