@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js'
 import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './passwords.js'
 import { AREA_ROLES, demand, isArea, mayManageAuthorities, mayManageUsersOf, mayOperate, type Actor, type RoleGrant, type UserActor } from './permissions.js'
 import { Sessions, type OpenedSession, type SessionsInit } from './sessions.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/
 
@@ -122,7 +123,7 @@ export class UserAccounts {
   private readonly lockoutMs: number
   private readonly maxPendingJoins: number
   /** Log-ins of one user run one at a time, so parallel guesses all count. */
-  private readonly queues = new Map<string, Promise<unknown>>()
+  private readonly queues = new KeyedLock()
 
   constructor (private readonly components: AccountsComponents, init: AccountsInit = {}) {
     this.sessions = new Sessions(components, init)
@@ -143,7 +144,7 @@ export class UserAccounts {
   // Log-in and sessions.
 
   async login (username: string, password: string): Promise<OpenedSession & { user: UserView }> {
-    return await this.serial(username, async () => {
+    return await this.queues.run(username, async () => {
       const now = this.components.clock.now()
       const user = USERNAME_PATTERN.test(username) ? await this.find(username) : undefined
       if (user === undefined) {
@@ -294,7 +295,7 @@ export class UserAccounts {
   /** An official's own settings: interface language and which e-mails to get. */
   async updatePreferences (actor: Actor, prefs: { language?: Language, notify?: NotifyPreferences }): Promise<UserView> {
     if (actor.kind !== 'user') throw new InvalidRequestError('preferences belong to a logged-in official')
-    return await this.serial(actor.username, async () => {
+    return await this.queues.run(actor.username, async () => {
       const user = await this.find(actor.username)
       if (user === undefined) throw new NotFoundError('no such user')
       const notify = prefs.notify === undefined ? user.notify : {
@@ -375,7 +376,7 @@ export class UserAccounts {
   }
 
   private async insert (user: UserRecord): Promise<void> {
-    await this.serial(user.username, async () => {
+    await this.queues.run(user.username, async () => {
       if (await this.find(user.username) !== undefined) throw new ConflictError(`user name ${user.username} is taken`)
       await this.save(user)
     })
@@ -403,18 +404,6 @@ export class UserAccounts {
     if (this.authorityActive(user)) return
     const status = this.components.authorities.get(user.authority ?? '')?.status ?? 'removed'
     throw new InvalidStateError(status === 'pending' ? 'your authority awaits the coordinator\'s approval' : `your authority is ${status}`)
-  }
-
-  private async serial<T> (username: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(username) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.queues.set(username, tail)
-    try {
-      return await run
-    } finally {
-      if (this.queues.get(username) === tail) this.queues.delete(username)
-    }
   }
 
   private readonly onAuthorityStatus = (evt: Event): void => {

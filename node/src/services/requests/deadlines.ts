@@ -37,6 +37,7 @@ import type { BucketName, Store, WriteOp } from '../../storage/index.js'
 import { Timer } from '../directory/timer.js'
 import type { Logger } from '../logger.js'
 import type { RequestLog } from './request-log.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export const DAY_MS = 86_400_000
 
@@ -187,13 +188,16 @@ function isNotified (v: unknown): v is NotifiedRecord {
     (o.escalated === undefined || typeof o.escalated === 'number')
 }
 
+const SCAN = 'scan'
+
 export class RequestDeadlines extends EventTarget {
   readonly country: string
   private readonly options: Required<DeadlineOptions> & { checkEveryMs: number }
   private readonly timer: Timer
   private notified = new Map<string, NotifiedRecord>()
   private current = new Map<string, Entry>()
-  private scanning: Promise<ScanResult> | undefined
+  /** Scans, one at a time. */
+  private readonly scans = new KeyedLock()
   private ticking: Promise<void> | undefined
   private running = false
 
@@ -256,19 +260,12 @@ export class RequestDeadlines extends EventTarget {
   /** Resolves once the scheduled check in progress (if any) is done and the next one set: for tests on a manual clock. */
   async settled (): Promise<void> {
     await this.ticking
-    await this.scanning?.catch(() => {})
+    await this.scans.idle(SCAN)
   }
 
   /** Scans now (after the scan in progress, if any). */
   async scan (): Promise<ScanResult> {
-    const previous = this.scanning ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(async () => await this.scanOnce())
-    this.scanning = run
-    try {
-      return await run
-    } finally {
-      if (this.scanning === run) this.scanning = undefined
-    }
+    return await this.scans.run(SCAN, async () => await this.scanOnce())
   }
 
   private async tick (): Promise<void> {

@@ -40,8 +40,11 @@ import {
   OWED_PREFIX, counterpartErasure, erasureKey, retentionKey,
   type CounterpartErasure, type OwedReceipt, type PersonalDataAuditHook, type RetentionRecord
 } from './records.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export const DEFAULT_RETENTION_CHECK_MS = 60 * 60 * 1000
+
+const SCAN = 'scan'
 
 export interface RetentionSchedulerComponents {
   readonly store: Store
@@ -89,13 +92,14 @@ export class RetentionScheduler extends EventTarget {
   readonly policy: RetentionPolicy
   private readonly checkEveryMs: number
   private readonly timer: Timer
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
+  /** Runs of the whole scan, one at a time. */
+  private readonly scans = new KeyedLock()
   /** Ids of erasures stored by Messaging and not yet answered (between its store and its 'received' event). */
   private readonly pendingErasures = new Set<string>()
   /** Owed receipts being answered right now (the event and a scan may both try). */
   private readonly answering = new Set<string>()
   private readonly background = new Set<Promise<unknown>>()
-  private scanning: Promise<RetentionRunResult> | undefined
   private ticking: Promise<void> | undefined
   private running = false
   /** Buckets deleted from since the last compaction. */
@@ -142,9 +146,9 @@ export class RetentionScheduler extends EventTarget {
   async settled (): Promise<void> {
     for (let i = 0; i < 5; i++) {
       await this.ticking
-      await this.scanning?.catch(() => {})
+      await this.scans.idle(SCAN)
       await Promise.allSettled([...this.background])
-      if (this.ticking === undefined && this.scanning === undefined && this.background.size === 0) return
+      if (this.ticking === undefined && !this.scans.busy(SCAN) && this.background.size === 0) return
     }
   }
 
@@ -179,7 +183,7 @@ export class RetentionScheduler extends EventTarget {
     const state = (await this.components.store.get<RequestRecord>(Bucket.requests, id))?.state
     if (state === undefined) return undefined
     const counters = this.counters()
-    await this.exclusive(retentionKey('request', id), async () => {
+    await this.locks.run(retentionKey('request', id), async () => {
       await this.deleteProcedure({ kind: 'request', state }, reason, counters)
       await this.sendErasureIfOwed(state, counters)
     })
@@ -189,14 +193,7 @@ export class RetentionScheduler extends EventTarget {
 
   /** Runs now (after the run in progress, if any). */
   async scan (): Promise<RetentionRunResult> {
-    const previous = this.scanning ?? Promise.resolve()
-    const run = previous.catch(() => {}).then(async () => await this.scanOnce())
-    this.scanning = run
-    try {
-      return await run
-    } finally {
-      if (this.scanning === run) this.scanning = undefined
-    }
+    return await this.scans.run(SCAN, async () => await this.scanOnce())
   }
 
   private async tick (): Promise<void> {
@@ -282,21 +279,21 @@ export class RetentionScheduler extends EventTarget {
       // Done, but for what a deletion may still owe: the split's shared data, the erasure message until the counterpart confirms.
       const owesErasure = this.components.messaging !== undefined && known.deletedFor !== 'counterpart' && known.counterpartAt === undefined
       if (p.kind === 'request' && (known.sharedKept === true || owesErasure)) {
-        await this.exclusive(retentionKey('request', p.state.id), async () => { await this.finishRequest(p.state, c) })
+        await this.locks.run(retentionKey('request', p.state.id), async () => { await this.finishRequest(p.state, c) })
       }
       return
     }
     if (closedAt === undefined) return
     const dates = this.dates(p.kind, p.state.area, closedAt)
     if (now >= dates.deleteAt) {
-      await this.exclusive(retentionKey(p.kind, p.state.id), async () => {
+      await this.locks.run(retentionKey(p.kind, p.state.id), async () => {
         await this.deleteProcedure(p, 'retention', c)
         if (p.kind === 'request') await this.sendErasureIfOwed(p.state, c)
       })
       return
     }
     if (now >= dates.blockAt && known?.blockedAt === undefined) {
-      await this.exclusive(retentionKey(p.kind, p.state.id), async () => { await this.block(p, closedAt, dates, c) })
+      await this.locks.run(retentionKey(p.kind, p.state.id), async () => { await this.block(p, closedAt, dates, c) })
     }
     const next = now >= dates.blockAt ? dates.deleteAt : dates.blockAt
     c.nextDueAt = Math.min(c.nextDueAt ?? Number.POSITIVE_INFINITY, next)
@@ -469,7 +466,7 @@ export class RetentionScheduler extends EventTarget {
     if (messaging === undefined || this.answering.has(key)) return
     this.answering.add(key)
     try {
-      await this.exclusive(retentionKey('request', owed.request), async () => {
+      await this.locks.run(retentionKey('request', owed.request), async () => {
         if (await store.get(Bucket.retention, key) === undefined) return
         const state = (await store.get<RequestRecord>(Bucket.requests, owed.request))?.state
         if (state !== undefined) await this.deleteProcedure({ kind: 'request', state }, 'counterpart', c)
@@ -539,17 +536,5 @@ export class RetentionScheduler extends EventTarget {
     const p = work.catch((err: Error) => { this.components.logger.error('retention work failed', { error: err.message }) })
       .finally(() => { this.background.delete(p) })
     this.background.add(p)
-  }
-
-  private async exclusive<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.locks.set(key, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key)
-    }
   }
 }

@@ -38,6 +38,7 @@ import type { RequestRecord } from '../requests/request-log.js'
 import type { RequestService, SubjectOverlay } from '../requests/request-service.js'
 import { UnknownRequestError } from '../requests/errors.js'
 import { retentionRecord, type PersonalDataAuditHook } from '../retention/records.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export interface CorrectionRecord {
   /** The message id, or a local id for a record no message carries (yet). */
@@ -151,7 +152,7 @@ export async function subjectOverlay (store: Store, requestId: string, withPerso
 export class SubjectCorrections {
   /** Received corrections between Messaging's store and its 'received' event: audited then. */
   private readonly inbound = new Map<string, { request: string, kind: SubjectCorrectionKind }>()
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
 
   constructor (private readonly components: SubjectCorrectionsComponents, private readonly init: SubjectCorrectionsInit) {
     components.messaging.handleInbound(SUBJECT_CORRECTION_KIND, async (env) => await this.receive(env))
@@ -184,7 +185,7 @@ export class SubjectCorrections {
     const state = (await this.components.store.get<RequestRecord>(Bucket.requests, requestId))?.state
     if (state === undefined) throw new NotFoundError(`no request ${requestId}`)
     const requester = this.isRequester(state)
-    return await this.exclusive('family', async () => {
+    return await this.locks.run('family', async () => {
       const root = requester ? await this.rootSubject(state) : undefined
       const targets = requester ? await this.family(root?.id ?? requestId) : [state]
       // The requesting node's own copy of the subject changes with the first write.
@@ -312,7 +313,7 @@ export class SubjectCorrections {
     const { store, messaging } = this.components
     const waiting = (await correctionsOf(store, requestId)).filter((r) => r.pending === true)
     if (waiting.length === 0) return
-    await this.exclusive('family', async () => {
+    await this.locks.run('family', async () => {
       const state = (await store.get<RequestRecord>(Bucket.requests, requestId))?.state
       if (state === undefined || !this.counterpartHolds(state)) return
       if ((await retentionRecord(store, 'request', requestId))?.blockedAt !== undefined) return
@@ -349,19 +350,6 @@ export class SubjectCorrections {
     } catch (err) {
       if (err instanceof ImiError && err.code === 'ERR_BODY_SCHEMA') throw new InvalidRequestError(err.message)
       throw err
-    }
-  }
-
-  /** One correction at a time on this node: a family's subject record is read and written whole. */
-  private async exclusive<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.locks.set(key, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key)
     }
   }
 }

@@ -47,6 +47,7 @@ import { erasureView, retentionRecord, type ErasureView } from '../retention/rec
 import type { RetentionScheduler } from '../retention/retention-scheduler.js'
 import { correctionsWithData, type CorrectionWithData, type SubjectCorrections } from './corrections.js'
 import { jsonItems, matchingPaths, prepareQuery, recordItems, type SearchItem, type SubjectQuery } from './search.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export const SUBJECT_REQUEST_KINDS = ['access', 'rectification', 'erasure', 'contest'] as const
 export type SubjectRequestKind = typeof SUBJECT_REQUEST_KINDS[number]
@@ -190,7 +191,7 @@ const iso = (ms: number): string => new Date(ms).toISOString()
 const ENDED = new Set(['closed', 'withdrawn'])
 
 export class SubjectRights {
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
 
   constructor (private readonly components: SubjectRightsComponents, private readonly init: SubjectRightsInit) {}
 
@@ -390,7 +391,7 @@ export class SubjectRights {
 
   /** One step on an open data subject request, by one of its authority's administrators: the register's change and its audit entries in one commit. */
   private async step (actor: Actor, id: string, fn: (r: SubjectRequestRecord) => Promise<{ record: SubjectRequestRecord, audits: AuditRecord[], writes?: WriteOp[] }>): Promise<SubjectRequestView> {
-    return await this.exclusive(id, async () => {
+    return await this.locks.run(id, async () => {
       const r = await this.found(actor, id)
       demand(mayHandleSubjectRequests(actor, r.authority), `handle data subject requests for ${r.authority}`)
       if (r.status !== 'open') throw new InvalidStateError(`data subject request ${id} is ${r.status}`)
@@ -608,17 +609,5 @@ export class SubjectRights {
     if (notes === undefined) return undefined
     if (typeof notes !== 'string') throw new InvalidRequestError('notes must be text')
     return auditReason(notes)
-  }
-
-  private async exclusive<T> (key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.locks.set(key, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(key) === tail) this.locks.delete(key)
-    }
   }
 }
