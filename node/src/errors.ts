@@ -27,6 +27,16 @@ export class InvalidRequestError extends ImiError {
   constructor (message: string) { super('ERR_INVALID_REQUEST', message) }
 }
 
+/**
+ * A receiver cannot tell whether the sending state lists an authority: its copy of that
+ * state's directory is not loaded, or not confirmed from the network since it started.
+ * Not a verdict on the message, so the sender keeps it and retries.
+ */
+export class AuthorityUnverifiedError extends ImiError {
+  override name = 'AuthorityUnverifiedError'
+  constructor (message: string) { super('ERR_AUTHORITY_UNVERIFIED', message) }
+}
+
 export class NotRunningError extends ImiError {
   override name = 'NotRunningError'
   constructor (message = 'node is not running') { super('ERR_NOT_RUNNING', message) }

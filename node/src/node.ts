@@ -38,6 +38,7 @@ import { smtpMailer } from './services/mail/smtp-mailer.js'
 import type { AlertRecord } from './services/alerts/alert-service.js'
 import { rosterSealer } from './services/alerts/roster-sealer.js'
 import { Broadcaster } from './services/broadcast/broadcaster.js'
+import { SyncMarks } from './services/broadcast/sync-marks.js'
 import { AuditTrail } from './services/audit/audit-trail.js'
 import { RequestDeadlines } from './services/requests/deadlines.js'
 import { RetentionScheduler } from './services/retention/retention-scheduler.js'
@@ -221,7 +222,10 @@ export class ImiNode {
       randomBytes: this.randomBytes, logger: this.log.child('notifications')
     }, { federationId: config.federationId, country: config.country, closeAfterMs: config.notifications.closeAfterMs })
     // Network protection runs on real time, whatever clock the services are given.
-    this.broadcastSync = new BroadcastSync(libp2p, this.broadcaster, config.federationId, this.log.child('broadcast-sync'), new RateLimiter(RATE_LIMITS.pullsPerPeer, systemClock.now))
+    this.broadcastSync = new BroadcastSync({
+      libp2p, broadcaster: this.broadcaster, marks: new SyncMarks({ store: this.store }), clock: this.clock, randomBytes: this.randomBytes,
+      logger: this.log.child('broadcast-sync'), limiter: new RateLimiter(RATE_LIMITS.pullsPerPeer, systemClock.now)
+    }, config.federationId)
     await this.broadcastSync.start()
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),
@@ -232,6 +236,22 @@ export class ImiNode {
       this.directory.peerConnected()
     })
     this.roster.addEventListener('change', this.onRosterChange)
+    // Everything an inbound message may touch is loaded, and every service that acts on
+    // received messages listens, before libp2p listens: a message that arrives at once
+    // after a restart must not meet an empty directory (refused as from an unknown
+    // authority), a request log being rebuilt under it, or a service not yet listening.
+    await this.directory.load()
+    await this.requests.start()
+    await this.requestDeadlines.start()
+    await this.retention.start()
+    await this.subjectCorrections.start()
+    if (config.mail.enabled) {
+      this.mailNotifier = new MailNotifier({
+        mailer: await smtpMailer(config.mail), accounts: this.accounts, requests: this.requests, deadlines: this.requestDeadlines, alerts: this.alerts,
+        alertRecord: async (id) => await this.store.get<AlertRecord>(Bucket.alerts, id), logger: this.log.child('mail')
+      }, { country: config.country, publicUrl: config.mail.publicUrl })
+      this.mailNotifier.start()
+    }
     try {
       await libp2p.start()
     } catch (err) {
@@ -251,18 +271,9 @@ export class ImiNode {
     this.broadcastGossip.start()
     this.directory.addEventListener('published', this.onDirectoryPublished)
     await this.learnMemberAddresses()
+    // Outbound only: the outbox sends what it holds (and what the services above queued) now that libp2p runs.
     await this.messaging.start()
-    await this.requests.start()
-    await this.requestDeadlines.start()
-    await this.retention.start()
-    await this.subjectCorrections.start()
-    if (config.mail.enabled) {
-      this.mailNotifier = new MailNotifier({
-        mailer: await smtpMailer(config.mail), accounts: this.accounts, requests: this.requests, deadlines: this.requestDeadlines, alerts: this.alerts,
-        alertRecord: async (id) => await this.store.get<AlertRecord>(Bucket.alerts, id), logger: this.log.child('mail')
-      }, { country: config.country, publicUrl: config.mail.publicUrl })
-      this.mailNotifier.start()
-    }
+    // The network part of the directory: publication and refresh.
     await this.directory.start()
     this.connectToMembers()
   }

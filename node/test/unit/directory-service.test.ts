@@ -105,6 +105,35 @@ describe('directory service', function () {
     expect(await pl.isCurrentAuthority('AT', 'at-none')).to.equal(false)
   })
 
+  it('after a restart, lists from its cached copy at once and cannot tell an unknown authority until it has confirmed that state\'s directory', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Kammer der Ziviltechniker', 'Chamber of Civil Engineers')]
+    const atService = await service('AT', records, at)
+    await atService.publish()
+    const before = await service('PL', records)
+    await before.refresh()
+    before.stop()
+    await stores[services.indexOf(before)]!.close()
+
+    // Restarted while the network has nothing to offer (records expired, peers away).
+    let offline = true
+    const pl = await service('PL', records, new FakeRegistry(), () => offline)
+    expect(await pl.authorityStatus('AT', 'at-arch')).to.equal('unverified')
+    await pl.load()
+    expect(await pl.authorityStatus('AT', 'at-arch')).to.equal('listed')
+    expect(await pl.authorityStatus('AT', 'at-new')).to.equal('unverified')
+    // A copy that lists it stays 'listed' when a fresh look fails.
+    expect(await pl.authorityStatus('AT', 'at-arch', true)).to.equal('listed')
+
+    offline = false
+    expect(await pl.authorityStatus('AT', 'at-new')).to.equal('not-listed')
+    at.authorities = [...at.authorities, authority('at-new', 'Neue Behörde', 'New authority')]
+    clock.advance(1000)
+    await atService.publish()
+    expect(await pl.authorityStatus('AT', 'at-new')).to.equal('listed')
+  })
+
   it('refuses forged, wrong-country and stale values and keeps the verified copy', async () => {
     const records = new MemoryRecords()
     const at = new FakeRegistry()

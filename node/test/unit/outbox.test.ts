@@ -75,7 +75,7 @@ describe('outbox scheduler', () => {
     scheduler.enqueue(entry('p1', 'PL'))
     scheduler.enqueue(entry('p2', 'PL'))
     await flush()
-    expect(scheduler.summary()).to.deep.equal([{ country: 'RO', pending: 1, failures: 1, retryAt: clock.now() + 1000, oldestQueuedAt: clock.now() }])
+    expect(scheduler.summary()).to.deep.equal([{ country: 'RO', pending: 1, failures: 1, retryAt: clock.now() + 1000, lastError: 'Error', oldestQueuedAt: clock.now() }])
   })
 
   it('resumes entries stored before a restart', async () => {

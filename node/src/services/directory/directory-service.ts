@@ -85,6 +85,8 @@ export class DirectoryService extends EventTarget {
   /** Directories the last fetch of them missed (not found, incomplete, failed, older than announced). */
   private readonly missed = new Map<string, FetchJob>()
   private fetchRetryMs = FETCH_RETRY_MS
+  /** The cached directories are in memory (`load`). */
+  private loaded = false
   /** Codes of records refused while fetching, by code: what a misbehaving peer tried. */
   readonly rejections = new Map<string, number>()
 
@@ -101,11 +103,26 @@ export class DirectoryService extends EventTarget {
     this.retryTimer = new Timer(components.clock, () => { void this.retryMissed() })
   }
 
-  async start (): Promise<void> {
-    this.controller = new AbortController()
-    for (const d of await this.cache.load()) this.remember(d)
+  /**
+   * Reads the directories cached on disk into memory: the local part of starting, with
+   * no network. The node calls it before it takes any message, so that a message from
+   * an authority the last copy lists is not refused while the network refresh runs.
+   */
+  async load (): Promise<void> {
+    if (this.loaded) return
+    for (const d of await this.cache.load()) {
+      // A fetch that finished while the cache was read holds a newer copy: keep it.
+      if (d.seq > (this.directories.get(cacheKey(d.country, d.name))?.seq ?? -1)) this.remember(d)
+    }
+    this.loaded = true
     this.forgetNonMembers()
     this.indexChanged()
+  }
+
+  /** The network part: publication, refresh and their timers (loads the cache first if not yet). */
+  async start (): Promise<void> {
+    this.controller = new AbortController()
+    await this.load()
     this.components.source.addEventListener('change', this.onSourceChange)
     this.publishTimer.set(0)
     this.refreshTimer.set(0)
@@ -141,10 +158,22 @@ export class DirectoryService extends EventTarget {
    * the authority (it may have joined since the last refresh).
    */
   async isCurrentAuthority (country: string, id: string): Promise<boolean> {
-    if (country === this.init.country) return await this.components.source.isActiveAuthority(id)
-    if (this.listed.get(country)?.has(id) === true) return true
+    return await this.authorityStatus(country, id) === 'listed'
+  }
+
+  /**
+   * Whether `country` lists `id`: 'listed'; 'not-listed' only when this node's copy of
+   * that state's authorities was loaded and confirmed from the network since this start
+   * (fetched, or found unchanged); otherwise 'unverified', which a receiver answers with
+   * a refusal the sender retries. `fresh` fetches the state's directory first even when
+   * the copy lists the authority (a sender double-checking a refusal).
+   */
+  async authorityStatus (country: string, id: string, fresh = false): Promise<'listed' | 'not-listed' | 'unverified'> {
+    if (country === this.init.country) return await this.components.source.isActiveAuthority(id) ? 'listed' : 'not-listed'
+    if (!fresh && this.listed.get(country)?.has(id) === true) return 'listed'
     await this.refreshCountry(country)
-    return this.listed.get(country)?.has(id) === true
+    if (this.listed.get(country)?.has(id) === true) return 'listed'
+    return this.loaded && this.confirmedAt.has(cacheKey(country, 'authorities')) ? 'not-listed' : 'unverified'
   }
 
   /** Fetches every member state's directory now; resolves when done. */

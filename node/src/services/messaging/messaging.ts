@@ -11,7 +11,7 @@ import {
   type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
 } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
-import { InvalidRequestError, NotFoundError } from '../../errors.js'
+import { AuthorityUnverifiedError, InvalidRequestError, NotFoundError } from '../../errors.js'
 import { Bucket, timeKey, type EvidenceLog, type Store, type WriteOp } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import type { RosterService } from '../roster-service.js'
@@ -40,8 +40,16 @@ export interface MessagingComponents {
   readonly authorities?: AuthorityCheck
 }
 
+/**
+ * What this node knows of an authority: its state lists it; its state does not (this
+ * node's copy of that state's directory is loaded and confirmed from the network); or
+ * this node cannot tell yet (that copy is not loaded, or not confirmed since it started).
+ */
+export type AuthorityStatus = 'listed' | 'not-listed' | 'unverified'
+
 export interface AuthorityCheck {
-  isCurrentAuthority(country: string, id: string): Promise<boolean>
+  /** `fresh`: fetch the state's directory again first, even when the copy held lists the authority. */
+  authorityStatus(country: string, id: string, fresh?: boolean): Promise<AuthorityStatus>
 }
 
 export interface MessagingInit extends OutboxInit {
@@ -200,7 +208,7 @@ export class Messaging extends EventTarget {
     }
     if (env.hdr.created < this.components.clock.now() - MAX_MESSAGE_AGE_MS) throw new StaleMessageError('envelope is older than the replay window')
     // Only for new messages: one already stored keeps its receipt after its authority leaves.
-    await this.checkAuthorities(env.hdr.from, env.hdr.fromAuthority, this.components.country, env.hdr.toAuthority)
+    await this.checkAuthorities(env.hdr.from, env.hdr.fromAuthority, this.components.country, env.hdr.toAuthority, true)
     const workflowWrites = await this.inbound.get(env.hdr.kind)?.(env) ?? []
     const receipt = signEnvelope({ kind: RECEIPT_KIND, from: this.components.country, to: [env.hdr.from], body: receiptBodyFor(env) }, this.signContext())
     const record: ReceivedRecord = { id: env.hdr.id, hdr: env.hdr, jws: env.jws, digest: env.digest, receivedAt: this.components.clock.now(), receipt: receipt.jws }
@@ -217,11 +225,36 @@ export class Messaging extends EventTarget {
     return receipt.jws
   }
 
-  private async checkAuthorities (from: string, fromAuthority: string | undefined, to: string, toAuthority: string | undefined): Promise<void> {
+  /**
+   * Both authorities a message names must be listed by their states. Receiving, an
+   * authority this node cannot verify yet (its directory of that state is still loading,
+   * or not confirmed since this start) is a refusal the sender retries, never a verdict.
+   */
+  private async checkAuthorities (from: string, fromAuthority: string | undefined, to: string, toAuthority: string | undefined, inbound = false): Promise<void> {
     const check = this.components.authorities
     if (check === undefined) return
-    if (fromAuthority !== undefined && !await check.isCurrentAuthority(from, fromAuthority)) throw new UnknownAuthorityError(`${from} lists no authority ${fromAuthority}`)
-    if (toAuthority !== undefined && !await check.isCurrentAuthority(to, toAuthority)) throw new UnknownAuthorityError(`${to} lists no authority ${toAuthority}`)
+    for (const [country, id] of [[from, fromAuthority], [to, toAuthority]] as const) {
+      if (id === undefined) continue
+      const status = await check.authorityStatus(country, id)
+      if (status === 'listed') continue
+      if (status === 'unverified' && inbound) throw new AuthorityUnverifiedError(`${country}'s directory is not confirmed here yet: cannot tell whether it lists ${id}; retry later`)
+      throw new UnknownAuthorityError(`${country} lists no authority ${id}`)
+    }
+  }
+
+  /**
+   * After an ERR_UNKNOWN_AUTHORITY refusal: whether this node still lists every authority
+   * the message names (its own in its registry, the receiver's in its directory, fetched
+   * again). Then the receiver's view is the one that lags, and the message is retried.
+   */
+  private async listsAuthoritiesOf (sent: SentRecord): Promise<boolean> {
+    const check = this.components.authorities
+    const named = [[sent.hdr.from, sent.hdr.fromAuthority], [sent.hdr.to[0], sent.hdr.toAuthority]] as const
+    if (check === undefined || named.every(([, id]) => id === undefined)) return false
+    for (const [country, id] of named) {
+      if (id !== undefined && country !== undefined && await check.authorityStatus(country, id, true) !== 'listed') return false
+    }
+    return true
   }
 
   /** One delivery attempt; throws to make the scheduler back off (or give up, if permanent). */
@@ -230,7 +263,12 @@ export class Messaging extends EventTarget {
     if (peer === undefined) throw new PermanentRefusalError('ERR_NOT_A_MEMBER', `${entry.to} left the federation`)
     const { sent, frame, personalDataSent } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
     const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
-    if ('error' in reply) throw refusalFrom(entry.to, reply.error)
+    if ('error' in reply) {
+      if (reply.error.code !== 'ERR_UNKNOWN_AUTHORITY') throw refusalFrom(entry.to, reply.error)
+      const senderListsAuthorities = await this.listsAuthoritiesOf(sent)
+      if (senderListsAuthorities) this.components.logger.warn('receiver does not list an authority this node lists: keeping the message, retrying', { id: sent.id, peer: entry.to })
+      throw refusalFrom(entry.to, reply.error, { senderListsAuthorities })
+    }
     const receipt = verifyEnvelope(reply.receipt, {
       federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,
       now: this.components.clock.now(), recipient: this.components.country, bodies: REPLY_KINDS

@@ -40,6 +40,8 @@ interface PeerQueue {
   /** Ids with an attempt under way. */
   readonly busy: Set<string>
   failures: number
+  /** Why the last attempt failed (a refusal's code): operators see why a backlog waits. */
+  lastError?: string
   cancelTimer?: () => void
   retryAt?: number
 }
@@ -96,10 +98,11 @@ export class OutboxScheduler {
     return n
   }
 
-  summary (): Array<{ country: string, pending: number, failures: number, retryAt?: number, oldestQueuedAt?: number }> {
+  summary (): Array<{ country: string, pending: number, failures: number, retryAt?: number, lastError?: string, oldestQueuedAt?: number }> {
     return [...this.peers.entries()].filter(([, q]) => q.pending.size > 0).map(([country, q]) => ({
       country, pending: q.pending.size, failures: q.failures,
       ...(q.retryAt !== undefined && { retryAt: q.retryAt }),
+      ...(q.lastError !== undefined && { lastError: q.lastError }),
       // A loop, not Math.min(...): an outbox of 100,000+ entries would overflow the call stack.
       oldestQueuedAt: oldest(q.pending.values())
     }))
@@ -129,6 +132,7 @@ export class OutboxScheduler {
     this.components.deliver(entry, signal).then(() => {
       q.pending.delete(entry.id)
       q.failures = 0
+      delete q.lastError
     }, (err: unknown) => {
       if (!this.running) return
       if (isPermanent(err) && this.components.giveUp !== undefined) {
@@ -146,6 +150,7 @@ export class OutboxScheduler {
   }
 
   private backoff (country: string, q: PeerQueue, err: unknown): void {
+    q.lastError = (err as { code?: string }).code ?? (err as Error).name
     if (q.retryAt !== undefined) return
     q.failures++
     const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(q.failures - 1, 30))
@@ -153,8 +158,7 @@ export class OutboxScheduler {
     const jitter = (this.components.randomBytes(1)[0]! / 255) * 0.5 + 0.5
     const delay = Math.round(ceiling * jitter)
     q.retryAt = this.components.clock.now() + delay
-    const code = (err as { code?: string }).code ?? (err as Error).name
-    this.components.logger.debug('delivery failed, backing off', { peer: country, code, failures: q.failures, delayMs: delay })
+    this.components.logger.debug('delivery failed, backing off', { peer: country, code: q.lastError, failures: q.failures, delayMs: delay })
     q.cancelTimer = this.components.clock.setTimeout(() => {
       delete q.retryAt
       delete q.cancelTimer

@@ -3,7 +3,8 @@ import { ImiError } from '@imi/protocol'
 
 /**
  * Refusals that no retry can cure: the message itself is wrong for the receiver. Others
- * (an unknown key while rosters converge, a peer that is down) are worth retrying.
+ * (an unknown key while rosters converge, a peer that is down, an authority the receiver
+ * cannot verify yet, ERR_AUTHORITY_UNVERIFIED) are worth retrying.
  */
 const PERMANENT_REFUSALS = new Set([
   'ERR_WRONG_RECIPIENT', 'ERR_UNKNOWN_KIND', 'ERR_BODY_SCHEMA', 'ERR_STALE_MESSAGE', 'ERR_WRONG_FEDERATION',
@@ -12,12 +13,31 @@ const PERMANENT_REFUSALS = new Set([
   'ERR_UNKNOWN_AUTHORITY', 'ERR_NOT_PARTY', 'ERR_INVALID_ANSWER'
 ])
 
+/** What the sender knows when it reads a refusal. */
+export interface RefusalContext {
+  /**
+   * The sender's own view (its registry for its own authorities, its directory, just
+   * refreshed, for the receiver's) lists every authority the refused message names. Then
+   * an ERR_UNKNOWN_AUTHORITY means the two nodes' views disagree, one of them stale (the
+   * receiver just restarted, or has not fetched the new authority yet): the message is
+   * kept and retried until the views agree, or until the receiver refuses it as stale
+   * (ERR_STALE_MESSAGE, past the replay window), which is abandoned and shown as failed.
+   */
+  readonly senderListsAuthorities?: boolean
+}
+
 export class PermanentRefusalError extends ImiError {
   override name = 'PermanentRefusalError'
 }
 
+/** Whether a refusal with `code` can never be cured by sending the same message again. */
+export function isPermanentRefusal (code: string, context: RefusalContext = {}): boolean {
+  if (code === 'ERR_UNKNOWN_AUTHORITY' && context.senderListsAuthorities === true) return false
+  return PERMANENT_REFUSALS.has(code)
+}
+
 /** The error a refusal becomes on the sending side. */
-export function refusalFrom (peer: string, error: { code: string, message: string }): ImiError {
+export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}): ImiError {
   const message = `${peer} refused: ${error.message}`
-  return PERMANENT_REFUSALS.has(error.code) ? new PermanentRefusalError(error.code, message) : new ImiError(error.code, message)
+  return isPermanentRefusal(error.code, context) ? new PermanentRefusalError(error.code, message) : new ImiError(error.code, message)
 }

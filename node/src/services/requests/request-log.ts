@@ -2,6 +2,11 @@
  * The events of each request on this node and the state they replay to. Events are the
  * truth (written in the same batch as the signed message that carries them); the state
  * in Bucket.requests is a cache, rebuilt from the events at start.
+ *
+ * Every replay of one request runs under that request's lock (`exclusive`), the rebuild's
+ * included, so a replay that read fewer events never lands after one that read more; and
+ * a replay never overwrites a cached state computed from more events than it read (events
+ * are only ever added), should one run outside the lock.
  */
 import { replayRequest, type RequestEvent, type RequestEventBody, type RequestState, type ReplayOutcome } from '@imi/protocol'
 import { Bucket, type PutOp, type Store } from '../../storage/index.js'
@@ -16,6 +21,8 @@ export interface RequestRecord {
   /** For a request created by a split: its first state, derived from the parent. */
   readonly origin?: RequestState
   readonly outcomes: readonly ReplayOutcome[]
+  /** How many events the state was replayed from (absent in records cached before it was kept). */
+  readonly replayed?: number
 }
 
 export function eventKey (requestId: string, eventId: string): string { return `${requestId}/${eventId}` }
@@ -29,7 +36,23 @@ export function storedEvent (id: string, hdr: { from: string, fromAuthority?: st
 }
 
 export class RequestLog {
+  /** The tail of the work queued on each request: one replay or action at a time. */
+  private readonly locks = new Map<string, Promise<unknown>>()
+
   constructor (private readonly store: Store) {}
+
+  /** Runs `fn` after everything queued on request `id` before it, and before anything queued after. */
+  async exclusive<T> (id: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.catch(() => {})
+    this.locks.set(id, tail)
+    try {
+      return await run
+    } finally {
+      if (this.locks.get(id) === tail) this.locks.delete(id)
+    }
+  }
 
   async events (requestId: string): Promise<StoredRequestEvent[]> {
     const out: StoredRequestEvent[] = []
@@ -51,9 +74,13 @@ export class RequestLog {
    */
   async recompute (requestId: string): Promise<RequestRecord | undefined> {
     const origin = (await this.record(requestId))?.origin
-    const replayed = replayRequest(requestId, await this.events(requestId), origin)
+    const events = await this.events(requestId)
+    const replayed = replayRequest(requestId, events, origin)
     if (replayed.state === undefined) return undefined
-    const record: RequestRecord = { state: replayed.state, outcomes: replayed.outcomes, ...(origin !== undefined && { origin }) }
+    const record: RequestRecord = { state: replayed.state, outcomes: replayed.outcomes, replayed: events.length, ...(origin !== undefined && { origin }) }
+    // A replay of more events was cached meanwhile (one outside the lock): it is the newer state.
+    const cached = await this.record(requestId)
+    if (cached?.replayed !== undefined && cached.replayed > events.length) return cached
     const writes: PutOp[] = [{ type: 'put', bucket: Bucket.requests, key: requestId, value: record }]
     for (const [childId, childOrigin] of replayed.children) {
       const known = await this.record(childId)
@@ -68,7 +95,10 @@ export class RequestLog {
     return record
   }
 
-  /** Every request again from its events: at start, after a crash between a write and its cache. */
+  /**
+   * Every request again from its events: at start, after a crash between a write and its
+   * cache. Each replay takes the request's lock, so an event applied meanwhile is not undone.
+   */
   async rebuild (): Promise<number> {
     const ids = new Set<string>()
     for await (const key of this.keys()) ids.add(key.slice(0, key.indexOf('/')))
@@ -78,7 +108,7 @@ export class RequestLog {
     for (let pass = 0; pass < 2; pass++) {
       for (const id of sorted) {
         if (pass === 1 && (await this.record(id))?.origin === undefined) continue
-        if (await this.recompute(id) !== undefined) n++
+        if (await this.exclusive(id, async () => await this.recompute(id)) !== undefined) n++
       }
     }
     return n

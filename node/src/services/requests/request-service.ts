@@ -127,8 +127,6 @@ const b64url = (b: Uint8Array): string => Buffer.from(b).toString('base64url')
 export class RequestService extends EventTarget {
   readonly log: RequestLog
   readonly attachments: RequestAttachments
-  /** Requests with an action in progress on this node: one at a time each, so bases never collide locally. */
-  private readonly locks = new Map<string, Promise<unknown>>()
   /** Inbound events stored by Messaging and not yet replayed (message id -> request id). */
   private readonly pending = new Map<string, string>()
 
@@ -139,10 +137,20 @@ export class RequestService extends EventTarget {
     components.messaging.handleInbound(REQUEST_EVENT_KIND, async (env) => await this.inbound(env))
   }
 
+  /**
+   * Listens for received events, rebuilds the cache from the events, then discloses what
+   * an acceptance stored while no disclosure followed (the node stopped in between).
+   */
   async start (): Promise<void> {
     this.components.messaging.addEventListener('received', this.onReceived)
     this.attachments.start()
     await this.log.rebuild()
+    for await (const r of this.log.records()) {
+      if (this.side(r.state) !== 'requester' || r.state.disclosed || r.state.acceptedAt === undefined) continue
+      await this.discloseIfAccepted(r.state).catch((err: Error) => {
+        this.components.logger.error('personal data not disclosed', { request: r.state.id, error: err.message })
+      })
+    }
   }
 
   stop (): void {
@@ -453,16 +461,9 @@ export class RequestService extends EventTarget {
       .catch((err: Error) => { this.components.logger.error('request event not applied', { request: requestId, error: err.message }) })
   }
 
+  /** One action or replay at a time per request (the log's lock, which its rebuild takes too), so bases never collide locally. */
   private async exclusive<T> (id: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.locks.set(id, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(id) === tail) this.locks.delete(id)
-    }
+    return await this.log.exclusive(id, fn)
   }
 }
 
