@@ -65,6 +65,8 @@ export interface NodeOverrides {
   readonly p2pServices?: P2PInit['extraServices']
   /** Retention rules instead of the defaults (6 months to blocking, 3 years to deletion). */
   readonly retentionPolicy?: RetentionPolicy
+  /** Broadcast anti-entropy rounds this often on the node's clock instead of every 10 minutes (simulations with coarse steps). */
+  readonly broadcastAntiEntropyMs?: number
 }
 
 
@@ -225,7 +227,7 @@ export class ImiNode {
     this.broadcastSync = new BroadcastSync({
       libp2p, broadcaster: this.broadcaster, marks: new SyncMarks({ store: this.store }), clock: this.clock, randomBytes: this.randomBytes,
       logger: this.log.child('broadcast-sync'), limiter: new RateLimiter(RATE_LIMITS.pullsPerPeer, systemClock.now)
-    }, config.federationId)
+    }, config.federationId, { ...(this.overrides.broadcastAntiEntropyMs !== undefined && { intervalMs: this.overrides.broadcastAntiEntropyMs }) })
     await this.broadcastSync.start()
     await handleDirectMessages(libp2p, config.federationId, {
       receiveFrame: async (wire, peer) => await this.messaging.receiveFrame(wire, peer),

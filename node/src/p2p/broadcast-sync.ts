@@ -1,66 +1,125 @@
 /**
- * /imi/<fed>/broadcast-sync/1.0.0: anti-entropy for broadcasts. On every new connection
- * a node asks the peer for the envelopes created since shortly before the newest it
- * holds, page by page, and accepts each through the same pipeline as gossip (the origin's
- * signature is what counts, not who relays it). A node that was offline thus has every
- * alert, withdrawal and notification it missed seconds after it reconnects.
+ * /imi/<fed>/broadcast-sync/2.0.0: anti-entropy for broadcasts. A node asks a peer for
+ * the ids of the envelopes the peer stored since the mark of the last catch-up from it
+ * (the peer's arrival log: epoch and arrival number), then only for the envelopes it
+ * lacks, and accepts each through the same pipeline as gossip (the origin's signature is
+ * what counts, not who relays it). The mark is kept per peer, so how far a catch-up got
+ * does not depend on what this node received or issued meanwhile. Catch-up runs when a
+ * peer connects and, on the node's clock, with a few connected peers at a time
+ * (services/broadcast/anti-entropy.ts), so what gossip dropped is repaired without a new
+ * connection. The first version (envelopes since a creation time) is still served to
+ * nodes not upgraded yet.
  */
 import { lpStream } from '@libp2p/utils'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { ImiError, MAX_WIRE_BYTES, decodeWireValue, protocolId, type WireEnvelope } from '@imi/protocol'
+import type { Clock } from '../clock.js'
+import { AntiEntropy, type AntiEntropyInit } from '../services/broadcast/anti-entropy.js'
 import type { Broadcaster } from '../services/broadcast/broadcaster.js'
+import type { SyncMark, SyncMarks } from '../services/broadcast/sync-marks.js'
 import type { Logger } from '../services/logger.js'
 import type { ImiLibp2p } from './libp2p.js'
 import type { RateLimiter } from '../rate-limit.js'
 
-const PAGE = 100
+/** Ids per page (about 30 bytes each), and envelopes per request for the ones missing. */
+const ID_PAGE = 500
+const WANT_BATCH = 100
+const MAX_ID_CHARS = 128
+const MAX_EPOCH_CHARS = 64
 const TIMEOUT_MS = 10_000
-/** Envelopes may arrive late (a sender's clock, a slow relay): pull a day before the newest held. */
-const OVERLAP_MS = 24 * 3_600_000
 const MAX_PAGES = 1000
+const MAX_DATA = MAX_WIRE_BYTES * WANT_BATCH + 1024
+/** Version 1: envelopes created since a time, a page at a time. */
+const V1_PAGE = 100
+
+export interface BroadcastSyncComponents {
+  readonly libp2p: ImiLibp2p
+  readonly broadcaster: Broadcaster
+  readonly marks: SyncMarks
+  readonly clock: Clock
+  readonly randomBytes: (n: number) => Uint8Array
+  readonly logger: Logger
+  /** Serving a page reads the store, so a peer asking in a loop is cut off. */
+  readonly limiter?: RateLimiter
+}
 
 export class BroadcastSync {
   private readonly protocol: string
+  private readonly protocolV1: string
   private readonly pulling = new Map<string, Promise<number>>()
+  /** Envelope ids being fetched by some catch-up: another one waits for it instead of fetching them again. */
+  private readonly fetching = new Map<string, Promise<void>>()
+  readonly antiEntropy: AntiEntropy
+  private readonly libp2p: ImiLibp2p
+  private readonly broadcaster: Broadcaster
+  private readonly log: Logger
 
-  /** `limiter`: serving a page reads the store, so a peer asking in a loop is cut off. */
-  constructor (private readonly libp2p: ImiLibp2p, private readonly broadcaster: Broadcaster, federationId: string, private readonly log: Logger, private readonly limiter?: RateLimiter) {
-    this.protocol = protocolId(federationId, 'broadcast-sync')
+  constructor (private readonly components: BroadcastSyncComponents, federationId: string, init: AntiEntropyInit = {}) {
+    this.libp2p = components.libp2p
+    this.broadcaster = components.broadcaster
+    this.log = components.logger
+    this.protocol = protocolId(federationId, 'broadcast-sync', '2.0.0')
+    this.protocolV1 = protocolId(federationId, 'broadcast-sync')
+    this.antiEntropy = new AntiEntropy({
+      clock: components.clock, randomBytes: components.randomBytes, logger: components.logger,
+      peers: async () => await this.peers(), pull: async (peer) => await this.pullFrom(peerIdFromString(peer))
+    }, init)
   }
 
   async start (): Promise<void> {
-    await this.libp2p.handle(this.protocol, async (stream: Stream, connection: Connection) => {
-      if (this.limiter !== undefined && !this.limiter.take(connection.remotePeer.toString())) {
+    const limited = (serve: (stream: Stream) => Promise<void>) => async (stream: Stream, connection: Connection) => {
+      if (this.components.limiter !== undefined && !this.components.limiter.take(connection.remotePeer.toString())) {
         stream.abort(new Error('rate limited'))
         return
       }
-      await this.serve(stream)
-    }, { maxInboundStreams: 4 })
+      await serve(stream)
+    }
+    await this.libp2p.handle(this.protocol, limited(async (s) => { await this.serve(s) }), { maxInboundStreams: 4 })
+    await this.libp2p.handle(this.protocolV1, limited(async (s) => { await this.serveV1(s) }), { maxInboundStreams: 4 })
     this.libp2p.addEventListener('peer:identify', this.onIdentify)
+    this.antiEntropy.start()
   }
 
-  stop (): void { this.libp2p.removeEventListener('peer:identify', this.onIdentify) }
+  stop (): void {
+    this.antiEntropy.stop()
+    this.libp2p.removeEventListener('peer:identify', this.onIdentify)
+  }
 
   private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     if (evt.detail.protocols.includes(this.protocol)) void this.pullFrom(evt.detail.peerId)
   }
 
+  /** Connected peers that serve this protocol (members, not bootstrap nodes). */
+  async peers (): Promise<string[]> {
+    const out: string[] = []
+    for (const peer of this.libp2p.getPeers()) {
+      const known = await this.libp2p.peerStore.get(peer).catch(() => undefined)
+      if (known?.protocols.includes(this.protocol) === true) out.push(peer.toString())
+    }
+    return out
+  }
+
   private async serve (stream: Stream): Promise<void> {
-    const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES * PAGE + 1024 })
+    const lp = lpStream(stream, { maxDataLength: MAX_DATA })
     try {
-      const req = JSON.parse(new TextDecoder().decode((await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray())) as { since?: unknown }
-      const since = typeof req.since === 'number' && Number.isSafeInteger(req.since) ? req.since : 0
-      const page = await this.broadcaster.since(since, PAGE + 1)
-      const more = page.length > PAGE
-      const entries = page.slice(0, PAGE)
-      await lp.write(new TextEncoder().encode(JSON.stringify({ entries: entries.map((e) => e.wire), more, next: entries.at(-1)?.created ?? since })))
+      const req = await readJson(lp)
+      const page = await this.broadcaster.arrivedSince(markOf(req), ID_PAGE)
+      await writeJson(lp, page)
+      // Then the envelopes the peer lacks, a batch at a time, until it asks for none.
+      for (let i = 0; i <= ID_PAGE / WANT_BATCH; i++) {
+        const want = (await readJson(lp)).want
+        const ids = Array.isArray(want) ? want.filter((x): x is string => typeof x === 'string' && x.length <= MAX_ID_CHARS).slice(0, WANT_BATCH) : []
+        if (ids.length === 0) break
+        await writeJson(lp, { entries: await this.broadcaster.envelopes(ids) })
+      }
       await stream.close()
     } catch (err) {
       stream.abort(err as Error)
     }
   }
 
-  /** Pulls every page the peer has since our newest (less the overlap); returns how many were new. */
+  /** Catches up from `peer` since the mark of the last catch-up from it; returns how many envelopes were new. */
   async pullFrom (peer: PeerId): Promise<number> {
     const key = peer.toString()
     let running = this.pulling.get(key)
@@ -72,34 +131,119 @@ export class BroadcastSync {
   }
 
   private async pull (peer: PeerId): Promise<number> {
-    let since = Math.max(0, await this.broadcaster.newest() - OVERLAP_MS)
+    const key = peer.toString()
+    let mark = await this.components.marks.get(key)
     let accepted = 0
     try {
-      for (let page = 0; page < MAX_PAGES; page++) {
+      for (let n = 0; n < MAX_PAGES; n++) {
         const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal: AbortSignal.timeout(TIMEOUT_MS) })
-        const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES * PAGE + 1024 })
-        await lp.write(new TextEncoder().encode(JSON.stringify({ since })))
-        const reply = JSON.parse(new TextDecoder().decode((await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray())) as { entries?: unknown, more?: unknown, next?: unknown }
-        await stream.close().catch(() => {})
-        if (!Array.isArray(reply.entries) || reply.entries.length > PAGE) throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
-        for (const raw of reply.entries) {
-          let wire: WireEnvelope
-          try {
-            wire = decodeWireValue(raw)
-            if (await this.broadcaster.accept(wire, 'sync') === 'accepted') accepted++
-          } catch (err) {
-            // One bad envelope from a peer does not stop the others; the pipeline counted it.
-            this.log.warn('synced broadcast refused', { peer: peer.toString(), code: err instanceof ImiError ? err.code : 'ERR_INTERNAL' })
-          }
+        const lp = lpStream(stream, { maxDataLength: MAX_DATA })
+        let page: IdPage
+        try {
+          await writeJson(lp, mark ?? {})
+          page = idPageOf(await readJson(lp))
+          accepted += await this.fetchMissing(lp, page.ids, key)
+          await writeJson(lp, { want: [] })
+        } finally {
+          await stream.close().catch(() => {})
         }
-        const next = typeof reply.next === 'number' && Number.isSafeInteger(reply.next) ? reply.next : since
-        // Several envelopes can share a creation time: the next page starts at it again, never before.
-        if (reply.more !== true || next <= since) break
-        since = next
+        // Every id of the page is held now, or was refused by the pipeline: the mark moves past them.
+        mark = { epoch: page.epoch, after: page.next }
+        await this.components.marks.advance(key, mark, page.from)
+        if (!page.more || page.ids.length === 0) break
       }
     } catch (err) {
-      this.log.debug('broadcast sync failed', { peer: peer.toString(), code: err instanceof ImiError ? err.code : (err as Error).name })
+      this.log.debug('broadcast sync failed', { peer: key, code: err instanceof ImiError ? err.code : (err as Error).name })
     }
     return accepted
   }
+
+  /** Asks for the listed envelopes not held; ones another catch-up is fetching are waited for, then asked for if still missing. */
+  private async fetchMissing (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
+    const missing: string[] = []
+    for (const id of ids) if (!await this.broadcaster.has(id)) missing.push(id)
+    const elsewhere = missing.filter((id) => this.fetching.has(id))
+    let accepted = await this.fetch(lp, missing.filter((id) => !this.fetching.has(id)), peer)
+    if (elsewhere.length > 0) {
+      await Promise.all(elsewhere.map(async (id) => await this.fetching.get(id)))
+      const still: string[] = []
+      for (const id of elsewhere) if (!await this.broadcaster.has(id)) still.push(id)
+      accepted += await this.fetch(lp, still, peer)
+    }
+    return accepted
+  }
+
+  private async fetch (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
+    if (ids.length === 0) return 0
+    let done!: () => void
+    const fetched = new Promise<void>((resolve) => { done = resolve })
+    for (const id of ids) this.fetching.set(id, fetched)
+    let accepted = 0
+    try {
+      for (let i = 0; i < ids.length; i += WANT_BATCH) {
+        const want = ids.slice(i, i + WANT_BATCH)
+        await writeJson(lp, { want })
+        const reply = await readJson(lp)
+        if (!Array.isArray(reply.entries) || reply.entries.length > want.length) throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
+        for (const raw of reply.entries as unknown[]) {
+          try {
+            const wire: WireEnvelope = decodeWireValue(raw)
+            if (await this.broadcaster.accept(wire, 'sync') === 'accepted') accepted++
+          } catch (err) {
+            // One bad envelope from a peer does not stop the others; the pipeline counted it.
+            this.log.warn('synced broadcast refused', { peer, code: err instanceof ImiError ? err.code : 'ERR_INTERNAL' })
+          }
+        }
+      }
+    } finally {
+      for (const id of ids) if (this.fetching.get(id) === fetched) this.fetching.delete(id)
+      done()
+    }
+    return accepted
+  }
+
+  /** Version 1, for peers not upgraded yet: the envelopes created since a time, a page at a time. */
+  private async serveV1 (stream: Stream): Promise<void> {
+    const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES * V1_PAGE + 1024 })
+    try {
+      const req = await readJson(lp)
+      const since = typeof req.since === 'number' && Number.isSafeInteger(req.since) ? req.since : 0
+      const page = await this.broadcaster.since(since, V1_PAGE + 1)
+      const entries = page.slice(0, V1_PAGE)
+      await writeJson(lp, { entries: entries.map((e) => e.wire), more: page.length > V1_PAGE, next: entries.at(-1)?.created ?? since })
+      await stream.close()
+    } catch (err) {
+      stream.abort(err as Error)
+    }
+  }
+}
+
+type Lp = ReturnType<typeof lpStream>
+
+interface IdPage { readonly epoch: string, readonly from: number, readonly ids: string[], readonly next: number, readonly more: boolean }
+
+async function readJson (lp: Lp): Promise<Record<string, unknown>> {
+  const value: unknown = JSON.parse(new TextDecoder().decode((await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray()))
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImiError('ERR_SYNC_REPLY', 'not a sync message')
+  return value as Record<string, unknown>
+}
+
+async function writeJson (lp: Lp, value: unknown): Promise<void> {
+  await lp.write(new TextEncoder().encode(JSON.stringify(value)))
+}
+
+const count = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0
+
+/** A peer's mark as sent to us; anything else asks from the start. */
+function markOf (req: Record<string, unknown>): SyncMark | undefined {
+  return typeof req.epoch === 'string' && req.epoch.length <= MAX_EPOCH_CHARS && count(req.after) ? { epoch: req.epoch, after: req.after } : undefined
+}
+
+function idPageOf (r: Record<string, unknown>): IdPage {
+  const ids = r.ids
+  if (typeof r.epoch !== 'string' || r.epoch.length === 0 || r.epoch.length > MAX_EPOCH_CHARS || !count(r.from) || !count(r.next) || r.next < r.from ||
+    typeof r.more !== 'boolean' || !Array.isArray(ids) || ids.length > ID_PAGE || !ids.every((x) => typeof x === 'string' && x.length <= MAX_ID_CHARS)) {
+    throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
+  }
+  return { epoch: r.epoch, from: r.from, ids: ids as string[], next: r.next, more: r.more }
 }

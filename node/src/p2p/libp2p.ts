@@ -37,15 +37,30 @@ export interface P2PInit {
 
 export type ImiLibp2p = Libp2p<{ dht: KadDHT, pubsub: ReturnType<ReturnType<typeof gossipsub>>, identify: unknown, ping: unknown }>
 
+/**
+ * Members are at most 30 states, known and authenticated by the roster; a member that
+ * forwards an invalid message is more likely out of step (roster, clock) than hostile.
+ * The penalty is the square of the invalid messages it forwarded, times 10 (gossipsub's
+ * thresholds: below 0 out of the mesh, below -10 no gossip, below -50 no publishing to
+ * it, below -80 graylisted: everything it sends is dropped). One or two invalid messages
+ * (-10, -40) take a member out of the mesh, but every node still publishes to it (flood
+ * publishing reaches every member, as every member is connected to every other) and
+ * takes its own alerts. Three or more (-90 and less) graylist it. The count halves every
+ * 10 minutes: a member that forwarded 3 is out of the graylist within a minute, one that
+ * forwarded 10 in about 18, and back in the mesh once the count is under 0.1 (about 33
+ * minutes after one). What gossip drops meanwhile, anti-entropy brings (broadcast-sync).
+ */
+const INVALID_MESSAGE_WEIGHT = -10
+const INVALID_HALF_LIFE_S = 600
 const federationTopicScore = createTopicScoreParams({
   topicWeight: 1,
   timeInMeshWeight: 0,
   firstMessageDeliveriesWeight: 0,
   meshMessageDeliveriesWeight: 0,
   meshFailurePenaltyWeight: 0,
-  // One invalid message: -100, below the graylist threshold (-80); decays by 0.9 a second.
-  invalidMessageDeliveriesWeight: -100,
-  invalidMessageDeliveriesDecay: 0.9
+  invalidMessageDeliveriesWeight: INVALID_MESSAGE_WEIGHT,
+  // Per decay interval (a second): halves the count every INVALID_HALF_LIFE_S.
+  invalidMessageDeliveriesDecay: Math.pow(0.5, 1 / INVALID_HALF_LIFE_S)
 })
 
 export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
@@ -92,9 +107,9 @@ export async function createImiLibp2p (init: P2PInit): Promise<ImiLibp2p> {
         emitSelf: false,
         // About 30 members, every one connected to every other: the default mesh (D 6,
         // 4..12) already reaches all in two hops. Scoring keeps one job: a peer that
-        // forwards an invalid message (forged, malformed, stale) is graylisted at once
-        // and recovers in about a minute. Delivery-rate penalties are off: federation
-        // topics are quiet for hours, and silence is not misbehaviour.
+        // forwards invalid messages (forged, malformed, stale) is penalised, and
+        // graylisted from the third (see federationTopicScore). Delivery-rate penalties
+        // are off: federation topics are quiet for hours, and silence is not misbehaviour.
         scoreParams: {
           ...(init.singleHost && { IPColocationFactorWeight: 0 }),
           topics: Object.fromEntries(['broadcasts', 'roster', 'directory'].map((name) => [topicName(init.federationId, name), federationTopicScore]))

@@ -47,6 +47,10 @@ export const Bucket = {
   broadcasts: 'broadcasts',
   /** Envelope id -> its key in Bucket.broadcasts: duplicates are recognised forever. */
   broadcastIds: 'broadcast-ids',
+  /** `<arrival seq>` -> envelope id, in the order this node stored its broadcasts: what a peer's catch-up pages through. */
+  broadcastLog: 'broadcast-log',
+  /** Peer id -> how far this node's catch-up from that peer got (the peer's log epoch and arrival seq). */
+  broadcastMarks: 'broadcast-marks',
   /** `<alert id>/<envelope id>` -> one event of an alert. */
   alertEvents: 'alert-events',
   /** Alert id -> the alert as this node last computed it, with its local routing. */

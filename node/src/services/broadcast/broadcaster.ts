@@ -12,6 +12,8 @@ import {
 import type { Clock } from '../../clock.js'
 import { Bucket, seqKey, type EvidenceLog, type Store, type WriteOp } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
+import { ArrivalLog, type ArrivalPage } from './arrival-log.js'
+import type { SyncMark } from './sync-marks.js'
 
 /** On gossip, an envelope older than this is stale; the sync protocol carries older ones. */
 export const GOSSIP_MAX_AGE_MS = 24 * 3_600_000
@@ -61,8 +63,12 @@ export class Broadcaster extends EventTarget {
   /** Set by the node once gossip runs; without it, envelopes spread by sync alone. */
   gossip: ((bytes: Uint8Array) => Promise<void>) | undefined
   readonly rejected = new Map<string, number>()
+  private readonly arrivals: ArrivalLog
 
-  constructor (private readonly components: BroadcasterComponents, private readonly init: BroadcasterInit) { super() }
+  constructor (private readonly components: BroadcasterComponents, private readonly init: BroadcasterInit) {
+    super()
+    this.arrivals = new ArrivalLog(components)
+  }
 
   handle (kind: string, handler: BroadcastHandler): void {
     if (!BROADCAST_KINDS.has(kind)) throw new Error(`${kind} is not a broadcast kind`)
@@ -79,7 +85,7 @@ export class Broadcaster extends EventTarget {
     const verified = this.verify(env.wire, 'local')
     await this.store(verified, 'local')
     const bytes = encodeWire(env.wire)
-    // A failed publish is no loss: every peer pulls what it missed when it next connects.
+    // A failed publish is no loss: peers pull what they missed at their next catch-up.
     this.gossip?.(bytes).catch((err: Error) => { this.components.logger.debug('broadcast not gossiped', { id: env.hdr.id, error: err.message }) })
     return verified
   }
@@ -127,14 +133,30 @@ export class Broadcaster extends EventTarget {
     return await this.components.store.get(Bucket.broadcastIds, id) !== undefined
   }
 
-  /** Envelopes created at or after `since`, oldest first: what a peer that was away asks for. */
+  /** Envelopes created at or after `since`, oldest first: what a peer on the first catch-up protocol asks for. */
   async since (since: number, limit: number): Promise<BroadcastEntry[]> {
     const out: BroadcastEntry[] = []
     for await (const [, e] of this.components.store.entries<BroadcastEntry>(Bucket.broadcasts, { gte: seqKey(Math.max(0, since)), limit })) out.push(e)
     return out
   }
 
-  /** The newest creation time held: where the next pull may start (minus a margin for late arrivals). */
+  /** Ids of the envelopes this node stored since a peer's mark, in arrival order: what a peer's catch-up pages through. */
+  async arrivedSince (mark: SyncMark | undefined, limit: number): Promise<ArrivalPage> {
+    return await this.arrivals.page(mark, limit)
+  }
+
+  /** The envelopes held among `ids` (unknown ones are left out). */
+  async envelopes (ids: readonly string[]): Promise<WireEnvelope[]> {
+    const out: WireEnvelope[] = []
+    for (const id of ids) {
+      const key = await this.components.store.get<string>(Bucket.broadcastIds, id)
+      const entry = key === undefined ? undefined : await this.components.store.get<BroadcastEntry>(Bucket.broadcasts, key)
+      if (entry !== undefined) out.push(entry.wire)
+    }
+    return out
+  }
+
+  /** The newest creation time held. */
   async newest (): Promise<number> {
     for await (const [, e] of this.components.store.entries<BroadcastEntry>(Bucket.broadcasts, { reverse: true, limit: 1 })) return e.created
     return 0
@@ -166,6 +188,7 @@ export class Broadcaster extends EventTarget {
     await this.components.store.commit([
       { type: 'put', bucket: Bucket.broadcasts, key, value: entry },
       { type: 'put', bucket: Bucket.broadcastIds, key: env.hdr.id, value: key },
+      await this.arrivals.append(env.hdr.id),
       ...writes
     ], this.components.evidence.append([{ type: source === 'local' ? 'sent' : 'received', ref: env.hdr.id, jws: env.jws }]))
     handler.applied?.(env, source)

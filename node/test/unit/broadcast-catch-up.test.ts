@@ -1,0 +1,165 @@
+/**
+ * The watermark logic of broadcast catch-up on a real LevelDB: the arrival log a peer
+ * pages through, the per-peer marks, where a catch-up resumes, and the periodic
+ * anti-entropy rounds on a manual clock.
+ */
+import { expect } from 'chai'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ManualClock, silentLogger } from '../../src/index.js'
+import { AntiEntropy } from '../../src/services/broadcast/anti-entropy.js'
+import { ArrivalLog } from '../../src/services/broadcast/arrival-log.js'
+import { resumeFrom, SyncMarks } from '../../src/services/broadcast/sync-marks.js'
+import { Bucket, Store, seqKey } from '../../src/storage/index.js'
+
+const flush = async (): Promise<void> => { for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve)) }
+let counter = 0
+const randomBytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => (counter = (counter * 31 + 17) % 256))
+
+describe('broadcast catch-up watermarks', () => {
+  let dir: string
+  let store: Store
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'imi-catch-up-'))
+    store = new Store(dir, { sync: false })
+    await store.open()
+  })
+  afterEach(async () => { await store.close(); await rm(dir, { recursive: true, force: true }) })
+
+  const stored = async (log: ArrivalLog, ...ids: string[]): Promise<void> => {
+    for (const id of ids) await store.commit([await log.append(id)])
+  }
+
+  describe('resumeFrom', () => {
+    it('resumes at the mark held for the same log', () => {
+      expect(resumeFrom({ epoch: 'e1', after: 7 }, 'e1', 9)).to.equal(7)
+      expect(resumeFrom({ epoch: 'e1', after: 9 }, 'e1', 9)).to.equal(9)
+    })
+    it('starts over without a mark, for another log, or when the log ends before the mark', () => {
+      expect(resumeFrom(undefined, 'e1', 9)).to.equal(0)
+      expect(resumeFrom({ epoch: 'e0', after: 7 }, 'e1', 9)).to.equal(0)
+      expect(resumeFrom({ epoch: 'e1', after: 12 }, 'e1', 9)).to.equal(0)
+    })
+  })
+
+  describe('arrival log', () => {
+    it('numbers envelopes in the order they were stored, whatever their creation time, and pages from a mark', async () => {
+      const log = new ArrivalLog({ store, randomBytes })
+      await stored(log, 'new', 'old', 'older')
+      const all = await log.page(undefined, 10)
+      expect(all).to.deep.include({ from: 0, ids: ['new', 'old', 'older'], next: 3, head: 3, more: false })
+      const first = await log.page(undefined, 2)
+      expect(first).to.deep.include({ ids: ['new', 'old'], next: 2, more: true })
+      expect(await log.page({ epoch: first.epoch, after: first.next }, 2)).to.deep.include({ from: 2, ids: ['older'], next: 3, more: false })
+      // Nothing new: an empty page that leaves the mark where it is.
+      expect(await log.page({ epoch: first.epoch, after: 3 }, 2)).to.deep.include({ from: 3, ids: [], next: 3, more: false })
+    })
+
+    it('keeps its epoch and numbering across a restart, and pages another log\'s mark from the start', async () => {
+      const log = new ArrivalLog({ store, randomBytes })
+      await stored(log, 'a', 'b')
+      const epoch = (await log.page(undefined, 1)).epoch
+      const again = new ArrivalLog({ store, randomBytes })
+      await stored(again, 'c')
+      expect(await again.page({ epoch, after: 2 }, 10)).to.deep.include({ epoch, from: 2, ids: ['c'], next: 3 })
+      expect(await again.page({ epoch: 'another', after: 2 }, 10)).to.deep.include({ from: 0, ids: ['a', 'b', 'c'] })
+    })
+
+    it('numbers the envelopes a store held before the log existed, in creation order, once', async () => {
+      await store.commit([
+        { type: 'put', bucket: Bucket.broadcasts, key: `${seqKey(2000)}:y`, value: { id: 'y' } },
+        { type: 'put', bucket: Bucket.broadcasts, key: `${seqKey(1000)}:x`, value: { id: 'x' } }
+      ])
+      const log = new ArrivalLog({ store, randomBytes })
+      await stored(log, 'z')
+      expect((await log.page(undefined, 10)).ids).to.deep.equal(['x', 'y', 'z'])
+      expect((await new ArrivalLog({ store, randomBytes }).page(undefined, 10)).ids).to.deep.equal(['x', 'y', 'z'])
+    })
+  })
+
+  describe('marks', () => {
+    it('are kept per peer and never move back within one log, unless the catch-up started over', async () => {
+      const marks = new SyncMarks({ store })
+      expect(await marks.get('peerA')).to.equal(undefined)
+      await marks.advance('peerA', { epoch: 'e1', after: 5 }, 0)
+      await marks.advance('peerA', { epoch: 'e1', after: 3 }, 2)
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e1', after: 5 })
+      await marks.advance('peerA', { epoch: 'e1', after: 8 }, 5)
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e1', after: 8 })
+      // The peer's store was restored from a backup: its log restarted below the mark.
+      await marks.advance('peerA', { epoch: 'e1', after: 2 }, 0)
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e1', after: 2 })
+      await marks.advance('peerA', { epoch: 'e2', after: 1 }, 0)
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e2', after: 1 })
+      expect(await marks.get('peerB')).to.equal(undefined)
+    })
+  })
+})
+
+describe('broadcast anti-entropy rounds', () => {
+  const make = (peers: string[], pull: (p: string) => Promise<number>) => {
+    const clock = new ManualClock(1_000_000)
+    const ae = new AntiEntropy({ clock, randomBytes, logger: silentLogger, peers: async () => peers, pull }, { intervalMs: 60_000, fanout: 3 })
+    return { clock, ae }
+  }
+
+  it('asks a few distinct connected peers each interval of the node\'s clock, not all of them', async () => {
+    const peers = Array.from({ length: 29 }, (_, i) => `p${i}`)
+    const asked: string[][] = []
+    let round: string[] = []
+    const { clock, ae } = make(peers, async (p) => { round.push(p); return 0 })
+    ae.start()
+    await flush()
+    expect(ae.rounds).to.equal(0)
+    const seen = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      round = []
+      clock.advance(66_000)
+      await flush()
+      asked.push(round)
+      round.forEach((p) => seen.add(p))
+    }
+    expect(ae.rounds).to.equal(20)
+    for (const r of asked) {
+      expect(r).to.have.length(3)
+      expect(new Set(r).size).to.equal(3)
+    }
+    // Over rounds, different peers are asked.
+    expect(seen.size).to.be.greaterThan(10)
+    ae.stop()
+    clock.advance(10 * 66_000)
+    await flush()
+    expect(ae.rounds).to.equal(20)
+  })
+
+  it('runs one round when the clock jumps days ahead, and the next only after it finished', async () => {
+    let release!: () => void
+    let calls = 0
+    const { clock, ae } = make(['a'], async () => { calls++; await new Promise<void>((resolve) => { release = resolve }); return 1 })
+    ae.start()
+    clock.advance(3 * 24 * 3_600_000)
+    await flush()
+    expect(calls).to.equal(1)
+    clock.advance(3 * 24 * 3_600_000)
+    await flush()
+    expect(calls).to.equal(1)
+    release()
+    await flush()
+    expect(ae.rounds).to.equal(1)
+    expect(ae.pulled).to.be.at.least(1)
+    clock.advance(66_000)
+    await flush()
+    expect(calls).to.be.greaterThan(1)
+    ae.stop()
+    release()
+  })
+
+  it('a failed catch-up does not stop the rounds', async () => {
+    const { clock, ae } = make(['a'], async () => { throw new Error('unreachable') })
+    ae.start()
+    for (let i = 0; i < 3; i++) { clock.advance(66_000); await flush() }
+    expect(ae.rounds).to.equal(3)
+    ae.stop()
+  })
+})
