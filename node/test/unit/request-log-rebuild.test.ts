@@ -7,7 +7,7 @@ import { ManualClock, silentLogger } from '../../src/index.js'
 import type { InboundHandler } from '../../src/services/messaging/messaging.js'
 import { RequestLog, eventWrite, storedEvent } from '../../src/services/requests/request-log.js'
 import { RequestService } from '../../src/services/requests/request-service.js'
-import { Bucket, Store } from '../../src/storage/index.js'
+import { Bucket, Store, type WriteOp } from '../../src/storage/index.js'
 
 const T0 = Date.UTC(2026, 5, 1)
 const R = 'AAAAAAAAAAAAAAAAAAAAAA'
@@ -101,6 +101,36 @@ describe('request log rebuild', () => {
     const expected = await replayOfStored()
     expect(expected?.version).to.equal(3)
     expect((await log.record(R))?.state).to.deep.equal(expected)
+  })
+
+  it('on the requesting node, discloses at start an acceptance that was stored while no disclosure followed', async () => {
+    await store.commit([{ type: 'put', bucket: Bucket.requestSubjects, key: R, value: { subject: { name: 'Jana Nováková' }, attachmentNames: {} } }])
+    const sent: Array<{ kind: string, to: string, body: { action: string }, personalData?: unknown }> = []
+    const messaging = new FakeMessaging()
+    messaging.send = (async (req: { kind: string, to: string, body: { action: string }, personalData?: unknown, fromAuthority?: string }, also?: (r: unknown) => WriteOp[]) => {
+      const id = `d${sent.length + 1}`
+      const record = { id, hdr: { id, kind: req.kind, from: 'CZ', fromAuthority: req.fromAuthority, to: [req.to], created: T0 + 3000 }, jws: '', digest: '' }
+      await store.commit(also?.(record) ?? [])
+      sent.push(req)
+      return record
+    }) as unknown as FakeMessaging['send']
+    const service = new RequestService({
+      store, clock: new ManualClock(T0 + 5000), messaging, authorities: { isActiveAuthority: async () => true },
+      logger: silentLogger, randomBytes: (n) => new Uint8Array(n)
+    }, { country: 'CZ' })
+    await service.start()
+    expect(sent.map((m) => [m.to, m.body.action])).to.deep.equal([['PL', 'disclose']])
+    expect(sent[0]!.personalData).to.deep.include({ subject: { name: 'Jana Nováková' } })
+    expect((await log.record(R))?.state.disclosed).to.equal(true)
+    // Started again, it has nothing more to disclose.
+    const again = new FakeMessaging()
+    let more = 0
+    again.send = (async () => { more++; throw new Error('nothing to send') }) as unknown as FakeMessaging['send']
+    await new RequestService({
+      store, clock: new ManualClock(T0 + 6000), messaging: again, authorities: { isActiveAuthority: async () => true },
+      logger: silentLogger, randomBytes: (n) => new Uint8Array(n)
+    }, { country: 'CZ' }).start()
+    expect(more).to.equal(0)
   })
 
   it('never overwrites a cached state replayed from more events with one replayed from fewer', async () => {

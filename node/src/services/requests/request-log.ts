@@ -10,6 +10,7 @@
  */
 import { replayRequest, type RequestEvent, type RequestEventBody, type RequestState, type ReplayOutcome } from '@imi/protocol'
 import { Bucket, type PutOp, type Store } from '../../storage/index.js'
+import { KeyedLock } from '../keyed-lock.js'
 
 export interface StoredRequestEvent extends RequestEvent {
   /** The event's sidecar is in Bucket.personalData under the event id (until retention deletes it). */
@@ -36,22 +37,14 @@ export function storedEvent (id: string, hdr: { from: string, fromAuthority?: st
 }
 
 export class RequestLog {
-  /** The tail of the work queued on each request: one replay or action at a time. */
-  private readonly locks = new Map<string, Promise<unknown>>()
+  /** One replay or action at a time per request. */
+  private readonly locks = new KeyedLock()
 
   constructor (private readonly store: Store) {}
 
   /** Runs `fn` after everything queued on request `id` before it, and before anything queued after. */
   async exclusive<T> (id: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const tail = run.catch(() => {})
-    this.locks.set(id, tail)
-    try {
-      return await run
-    } finally {
-      if (this.locks.get(id) === tail) this.locks.delete(id)
-    }
+    return await this.locks.run(id, fn)
   }
 
   async events (requestId: string): Promise<StoredRequestEvent[]> {
