@@ -78,6 +78,9 @@ export interface AuditReport {
 export interface AuditQuery {
   readonly procedure?: string
   readonly kind?: AuditKind
+  /** Only this official's entries (user name), or this authority's officials'. */
+  readonly user?: string
+  readonly authority?: string
   /** Clock times in ms, both inclusive. */
   readonly from?: number
   readonly to?: number

@@ -27,8 +27,11 @@ import { notificationPage } from './pages/notification.js'
 import { notificationsPage } from './pages/notifications.js'
 import { oversightPage } from './pages/oversight.js'
 import { requestPage } from './pages/request.js'
+import { retentionPage } from './pages/retention.js'
 import { requestsListPage } from './pages/requests-list.js'
 import { settingsPage } from './pages/settings.js'
+import { subjectRequestPage } from './pages/subject-request.js'
+import { subjectRequestsPage } from './pages/subject-requests.js'
 import { userPage } from './pages/user.js'
 import { usersPage } from './pages/users.js'
 import { homeRoute, navItems } from './nav.js'
@@ -288,6 +291,9 @@ export class App {
       case 'oversight': return await oversightPage(ctx, route)
       case 'indicators': return await indicatorsPage(ctx, route)
       case 'audit': return await auditPage(ctx, route)
+      case 'subject-requests': return await subjectRequestsPage(ctx, route)
+      case 'subject-request': return await subjectRequestPage(ctx, route)
+      case 'retention': return await retentionPage(ctx, route)
       case 'not-found': return h('div', { class: 'page' }, h('h1', { tabindex: '-1' }, this.t('app.notFound')),
         h('p', null, h('a', { href: routeHref(homeRoute(ctx.session.user)) }, this.t(homeRoute(ctx.session.user).page === 'oversight' ? 'nav.oversight' : 'nav.inbox'))))
     }

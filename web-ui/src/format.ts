@@ -92,3 +92,13 @@ const AWAITING_ANSWER: ReadonlySet<string> = new Set(['sent', 'accepted', 'info-
 export function isOverdue (s: Pick<RequestState, 'status' | 'answerBy' | 'neededBy'>, today: string): boolean {
   return AWAITING_ANSWER.has(s.status) && dueDate(s) < today
 }
+
+/** "in 3 days", "yesterday", "vor 2 Tagen": whole days from today, in `lang` (plurals by Intl). */
+export function formatInDays (days: number, lang: string): string {
+  return new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }).format(days, 'day')
+}
+
+/** The UTC calendar day of an instant, in `lang`: for dates the node keeps as midnight UTC. */
+export function formatDay (ms: number, lang: string): string {
+  return formatDate(new Date(ms).toISOString().slice(0, 10), lang)
+}

@@ -2,7 +2,9 @@
  * Which main navigation entries a user gets, from the account alone: an official sees
  * the work of its authority (and, as a local data administrator, its users); the
  * national coordinator supervises the state (its requests, indicators, authorities and
- * audit trail) and sends no requests of its own. Pure, so it is unit-tested; the node
+ * audit trail, the register of data subject requests without personal data, retention)
+ * and sends no requests of its own. Local data administrators also handle data subject
+ * requests and see what retention will block and delete. Pure, so it is unit-tested; the node
  * still checks every call, so a hidden entry is a convenience, never the protection.
  */
 import type { MessageKey } from './i18n/index.js'
@@ -31,7 +33,9 @@ export function navItems (user: NavUser): NavItem[] {
       { section: 'alerts', label: 'nav.alerts', route: { page: 'alerts' } },
       { section: 'notifications', label: 'nav.notifications', route: { page: 'notifications' } },
       { section: 'directory', label: 'nav.directory', route: { page: 'directory' } },
-      { section: 'audit', label: 'nav.audit', route: { page: 'audit' } }
+      { section: 'audit', label: 'nav.audit', route: { page: 'audit' } },
+      { section: 'subjects', label: 'nav.subjects', route: { page: 'subject-requests' } },
+      { section: 'retention', label: 'nav.retention', route: { page: 'retention' } }
     ]
   }
   const handler = hasRole(user, 'request-handler')
@@ -46,7 +50,11 @@ export function navItems (user: NavUser): NavItem[] {
   items.push({ section: 'alerts', label: 'nav.alerts', route: { page: 'alerts' } })
   if (user.grants.some((g) => g.area === 'services')) items.push({ section: 'notifications', label: 'nav.notifications', route: { page: 'notifications' } })
   items.push({ section: 'directory', label: 'nav.directory', route: { page: 'directory' } })
-  if (hasRole(user, 'local-data-admin')) items.push({ section: 'users', label: 'nav.users', route: { page: 'users' } })
+  if (hasRole(user, 'local-data-admin')) {
+    items.push({ section: 'users', label: 'nav.users', route: { page: 'users' } })
+    items.push({ section: 'subjects', label: 'nav.subjects', route: { page: 'subject-requests' } })
+    items.push({ section: 'retention', label: 'nav.retention', route: { page: 'retention' } })
+  }
   return items
 }
 

@@ -33,10 +33,16 @@ export interface DirectoryRoute {
   readonly kind?: DirectoryKind
 }
 
+export const SUBJECT_REQUEST_STATUSES = ['open', 'done', 'refused'] as const
+export type SubjectRequestStatus = typeof SUBJECT_REQUEST_STATUSES[number]
+
 export interface AuditRoute {
   readonly page: 'audit'
   readonly procedure?: string
   readonly kind?: AuditKind
+  /** Whose entries: an official's user name, an authority's id. */
+  readonly user?: string
+  readonly authority?: string
   /** Local calendar days, both inclusive. */
   readonly from?: string
   readonly to?: string
@@ -63,11 +69,16 @@ export type Route =
   | { readonly page: 'oversight', readonly status?: RequestStatus, readonly q?: string }
   | { readonly page: 'indicators', readonly authority?: string, readonly from?: string, readonly to?: string }
   | AuditRoute
+  | { readonly page: 'subject-requests', readonly status?: SubjectRequestStatus }
+  | { readonly page: 'subject-request', readonly id: string }
+  | { readonly page: 'retention' }
   | { readonly page: 'settings' }
   | { readonly page: 'not-found', readonly path: string }
 
 /** Request and alert ids: 16 random bytes, base64url. */
 const RECORD_ID = /^[A-Za-z0-9_-]{22}$/
+/** Data subject requests: sr- and 12 random bytes, base64url. */
+const SUBJECT_REQUEST_ID = /^sr-[A-Za-z0-9_-]{16}$/
 const COUNTRY = /^[A-Z]{2}$/
 /** Longer than the API accepts: not a search someone typed. */
 const MAX_QUERY = 200
@@ -153,8 +164,18 @@ export function parseRoute (hash: string): Route {
       if (second !== undefined) return notFound
       const procedure = query.get('procedure')
       const kind = oneOf(query.get('kind'), AUDIT_KINDS)
-      return { page: 'audit', ...(procedure !== null && AUTHORITY_ID.test(procedure) && { procedure }), ...(kind !== undefined && { kind }), ...day('from'), ...day('to') }
+      const user = query.get('user')
+      return {
+        page: 'audit', ...(procedure !== null && AUTHORITY_ID.test(procedure) && { procedure }), ...(kind !== undefined && { kind }),
+        ...(user !== null && USERNAME.test(user) && { user }), ...withAuthority, ...day('from'), ...day('to')
+      }
     }
+    case 'subject-requests': {
+      if (second !== undefined) return SUBJECT_REQUEST_ID.test(second) ? { page: 'subject-request', id: second } : notFound
+      const status = oneOf(query.get('status'), SUBJECT_REQUEST_STATUSES)
+      return { page: 'subject-requests', ...(status !== undefined && { status }) }
+    }
+    case 'retention': return second === undefined ? { page: 'retention' } : notFound
     case 'settings': return second === undefined ? { page: 'settings' } : notFound
     default: return notFound
   }
@@ -186,13 +207,16 @@ export function routeHref (route: Route): string {
     case 'authority-new': return '#/authorities/new'
     case 'oversight': return withQuery('oversight', { status: route.status, q: route.q })
     case 'indicators': return withQuery('indicators', { authority: route.authority, from: route.from, to: route.to })
-    case 'audit': return withQuery('audit', { procedure: route.procedure, kind: route.kind, from: route.from, to: route.to })
+    case 'audit': return withQuery('audit', { procedure: route.procedure, kind: route.kind, user: route.user, authority: route.authority, from: route.from, to: route.to })
+    case 'subject-requests': return withQuery('subject-requests', { status: route.status })
+    case 'subject-request': return `#/subject-requests/${route.id}`
+    case 'retention': return '#/retention'
     case 'settings': return '#/settings'
     case 'not-found': return `#/${route.path}`
   }
 }
 
-export type NavSection = 'inbox' | 'outbox' | 'compose' | 'drafts' | 'directory' | 'alerts' | 'notifications' | 'users' | 'authorities' | 'oversight' | 'indicators' | 'audit'
+export type NavSection = 'inbox' | 'outbox' | 'compose' | 'drafts' | 'directory' | 'alerts' | 'notifications' | 'users' | 'authorities' | 'oversight' | 'indicators' | 'audit' | 'subjects' | 'retention'
 
 /** Which navigation entry a route belongs to, for aria-current. */
 export function navSection (route: Route): NavSection | undefined {
@@ -214,6 +238,9 @@ export function navSection (route: Route): NavSection | undefined {
     case 'oversight': return 'oversight'
     case 'indicators': return 'indicators'
     case 'audit': return 'audit'
+    case 'subject-requests':
+    case 'subject-request': return 'subjects'
+    case 'retention': return 'retention'
     default: return undefined
   }
 }

@@ -27,6 +27,10 @@ describe('web UI routes', () => {
     expect(parseRoute('#/oversight?status=sent&q=brno')).to.deep.equal({ page: 'oversight', status: 'sent', q: 'brno' })
     expect(parseRoute('#/indicators?authority=cz-brno&from=2026-01-01&to=2026-06-30')).to.deep.equal({ page: 'indicators', authority: 'cz-brno', from: '2026-01-01', to: '2026-06-30' })
     expect(parseRoute(`#/audit?procedure=${id}&kind=request`)).to.deep.equal({ page: 'audit', procedure: id, kind: 'request' })
+    expect(parseRoute('#/audit?user=dpo.brno&authority=cz-brno')).to.deep.equal({ page: 'audit', user: 'dpo.brno', authority: 'cz-brno' })
+    expect(parseRoute('#/subject-requests?status=open')).to.deep.equal({ page: 'subject-requests', status: 'open' })
+    expect(parseRoute('#/subject-requests/sr-abcdefghijklmno_')).to.deep.equal({ page: 'subject-request', id: 'sr-abcdefghijklmno_' })
+    expect(parseRoute('#/retention')).to.deep.equal({ page: 'retention' })
     expect(parseRoute('#/alerts/new')).to.deep.equal({ page: 'alert-new' })
     expect(parseRoute('#/notifications?status=open')).to.deep.equal({ page: 'notifications', status: 'open' })
     expect(parseRoute(`#/notifications/${id}`)).to.deep.equal({ page: 'notification', id })
@@ -41,6 +45,8 @@ describe('web UI routes', () => {
     expect(parseRoute('#/users?authority=%3Cimg%3E')).to.deep.equal({ page: 'users' })
     expect(parseRoute('#/indicators?from=yesterday&to=2026-13')).to.deep.equal({ page: 'indicators' })
     expect(parseRoute('#/authorities?status=gone')).to.deep.equal({ page: 'authorities' })
+    expect(parseRoute('#/audit?user=Not%20Valid&authority=%3Cb%3E')).to.deep.equal({ page: 'audit' })
+    expect(parseRoute('#/subject-requests?status=late')).to.deep.equal({ page: 'subject-requests' })
     expect(parseRoute('#/compose?draft=x')).to.deep.equal({ page: 'compose' })
     expect(parseRoute('#/inbox?status=<script>')).to.deep.equal({ page: 'requests', box: 'inbox' })
     expect(parseRoute('#/directory?country=pl&area=x&kind=y&q=%20%20')).to.deep.equal({ page: 'directory' })
@@ -49,7 +55,8 @@ describe('web UI routes', () => {
 
   it('sends malformed ids and unknown paths to not-found', () => {
     for (const hash of ['#/requests/short', '#/requests/../../x', `#/requests/${id}/extra`, '#/alerts/%3Cimg%3E', '#/nowhere', '#/login/x',
-      '#/users/cz-brno/Not..Valid!', '#/users/x/y/z', '#/authorities/cz-brno', '#/settings/x', '#/notifications/short']) {
+      '#/users/cz-brno/Not..Valid!', '#/users/x/y/z', '#/authorities/cz-brno', '#/settings/x', '#/notifications/short',
+      '#/subject-requests/sr-short', `#/subject-requests/${id}`, '#/retention/x']) {
       expect(parseRoute(hash).page, hash).to.equal('not-found')
     }
   })
@@ -62,7 +69,9 @@ describe('web UI routes', () => {
       { page: 'user', authority: 'pl-krakow', username: 'piotr.nowak' }, { page: 'authorities', status: 'suspended' }, { page: 'authority-new' },
       { page: 'oversight', q: 'Kraków & co', status: 'answered' }, { page: 'indicators', from: '2026-01-01' }, { page: 'audit', kind: 'alert', to: '2026-02-01' },
       { page: 'notifications' }, { page: 'notification', id }, { page: 'notification-new' }, { page: 'compose', draft: id }, { page: 'drafts' },
-      { page: 'settings' }, { page: 'requests', box: 'inbox', q: 'brno', overdue: true }
+      { page: 'settings' }, { page: 'requests', box: 'inbox', q: 'brno', overdue: true },
+      { page: 'audit', user: 'dpo.brno', authority: 'cz-brno' }, { page: 'subject-requests' }, { page: 'subject-requests', status: 'refused' },
+      { page: 'subject-request', id: 'sr-abcdefghijklmnop' }, { page: 'retention' }
     ]
     for (const r of routes) expect(parseRoute(routeHref(r)), routeHref(r)).to.deep.equal(r)
   })
@@ -73,6 +82,8 @@ describe('web UI routes', () => {
     expect(navSection({ page: 'requests', box: 'outbox' })).to.equal('outbox')
     expect(navSection({ page: 'user', authority: 'a', username: 'b' })).to.equal('users')
     expect(navSection({ page: 'authority-new' })).to.equal('authorities')
+    expect(navSection({ page: 'subject-request', id: 'sr-abcdefghijklmnop' })).to.equal('subjects')
+    expect(navSection({ page: 'retention' })).to.equal('retention')
     expect(navSection({ page: 'notification', id })).to.equal('notifications')
     expect(navSection({ page: 'settings' })).to.equal(undefined)
   })

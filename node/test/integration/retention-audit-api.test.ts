@@ -3,7 +3,8 @@
  * over the HTTP API of a real node (a second node receives the requests): the policy per
  * area and kind, the closed procedures still holding personal data with their blocking
  * and deletion dates, soonest first; only the coordinator and local data administrators
- * may read them; the audit trail filtered to one official or one authority.
+ * may read them; the audit trail filtered to one official or one authority; the register
+ * of data subject requests refused to an official who does not handle them.
  */
 import { expect } from 'chai'
 import { decodeRetentionPolicy, type RequestState } from '@imi/protocol'
@@ -119,5 +120,12 @@ describe('retention and audit filters over the HTTP API', function () {
     expect(nobody.json).to.deep.equal({ entries: [], scanned: everyone.length })
     expect((await nimic('GET', '/audit?user=NOT%20A%20USER')).status).to.equal(400)
     expect((await dpo('GET', '/audit?user=dpo.brno')).status).to.equal(403)
+  })
+
+  it('refuses the register of data subject requests to an official who does not handle them, instead of an empty list', async () => {
+    const handler = await as('jana.dvorakova')
+    expect((await handler('GET', '/subject-requests')).json.error.code).to.equal('ERR_FORBIDDEN')
+    expect((await (await as('dpo.brno'))('GET', '/subject-requests')).json.subjectRequests).to.have.length(1)
+    expect((await (await as('nimic.cz'))('GET', '/subject-requests')).status).to.equal(200)
   })
 })

@@ -6,6 +6,7 @@ import { alertingCs } from './alerting/cs.js'
 import { supervisionCs } from './supervision/cs.js'
 import { adminCs } from './admin/cs.js'
 import { frameCs } from './frame/cs.js'
+import { protectionCs } from './protection/cs.js'
 
 export const cs: Messages = {
   'app.title': 'Systém pro výměnu informací o vnitřním trhu',
@@ -257,5 +258,6 @@ export const cs: Messages = {
   ...supervisionCs,
   ...alertingCs,
   ...notificationsCs,
-  ...caseworkCs
+  ...caseworkCs,
+  ...protectionCs
 }

@@ -6,6 +6,7 @@ import { alertingDe } from './alerting/de.js'
 import { supervisionDe } from './supervision/de.js'
 import { adminDe } from './admin/de.js'
 import { frameDe } from './frame/de.js'
+import { protectionDe } from './protection/de.js'
 
 export const de: Messages = {
   'app.title': 'Binnenmarkt-Informationssystem',
@@ -257,5 +258,6 @@ export const de: Messages = {
   ...supervisionDe,
   ...alertingDe,
   ...notificationsDe,
-  ...caseworkDe
+  ...caseworkDe,
+  ...protectionDe
 }

@@ -10,6 +10,7 @@ import { alertingEn } from './alerting/en.js'
 import { supervisionEn } from './supervision/en.js'
 import { adminEn } from './admin/en.js'
 import { frameEn } from './frame/en.js'
+import { protectionEn } from './protection/en.js'
 
 const core = {
   'app.title': 'Internal Market Information system',
@@ -266,7 +267,8 @@ export const en = {
   ...alertingEn,
   ...supervisionEn,
   ...adminEn,
-  ...frameEn
+  ...frameEn,
+  ...protectionEn
 } as const
 
 export type MessageKey = keyof typeof en

@@ -6,6 +6,7 @@ import { alertingEs } from './alerting/es.js'
 import { supervisionEs } from './supervision/es.js'
 import { adminEs } from './admin/es.js'
 import { frameEs } from './frame/es.js'
+import { protectionEs } from './protection/es.js'
 
 export const es: Messages = {
   'app.title': 'Sistema de Información del Mercado Interior',
@@ -257,5 +258,6 @@ export const es: Messages = {
   ...supervisionEs,
   ...alertingEs,
   ...notificationsEs,
-  ...caseworkEs
+  ...caseworkEs,
+  ...protectionEs
 }

@@ -6,6 +6,7 @@ import { alertingFr } from './alerting/fr.js'
 import { supervisionFr } from './supervision/fr.js'
 import { adminFr } from './admin/fr.js'
 import { frameFr } from './frame/fr.js'
+import { protectionFr } from './protection/fr.js'
 
 export const fr: Messages = {
   'app.title': 'Système d\'information du marché intérieur',
@@ -257,5 +258,6 @@ export const fr: Messages = {
   ...supervisionFr,
   ...alertingFr,
   ...notificationsFr,
-  ...caseworkFr
+  ...caseworkFr,
+  ...protectionFr
 }

@@ -6,6 +6,7 @@ import { alertingIt } from './alerting/it.js'
 import { supervisionIt } from './supervision/it.js'
 import { adminIt } from './admin/it.js'
 import { frameIt } from './frame/it.js'
+import { protectionIt } from './protection/it.js'
 
 export const it: Messages = {
   'app.title': 'Sistema di informazione del mercato interno',
@@ -257,5 +258,6 @@ export const it: Messages = {
   ...supervisionIt,
   ...alertingIt,
   ...notificationsIt,
-  ...caseworkIt
+  ...caseworkIt,
+  ...protectionIt
 }

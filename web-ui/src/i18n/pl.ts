@@ -6,6 +6,7 @@ import { alertingPl } from './alerting/pl.js'
 import { supervisionPl } from './supervision/pl.js'
 import { adminPl } from './admin/pl.js'
 import { framePl } from './frame/pl.js'
+import { protectionPl } from './protection/pl.js'
 
 export const pl: Messages = {
   'app.title': 'System Wymiany Informacji na Rynku Wewnętrznym',
@@ -257,5 +258,6 @@ export const pl: Messages = {
   ...supervisionPl,
   ...alertingPl,
   ...notificationsPl,
-  ...caseworkPl
+  ...caseworkPl,
+  ...protectionPl
 }

@@ -6,6 +6,7 @@ import { alertingRo } from './alerting/ro.js'
 import { supervisionRo } from './supervision/ro.js'
 import { adminRo } from './admin/ro.js'
 import { frameRo } from './frame/ro.js'
+import { protectionRo } from './protection/ro.js'
 
 export const ro: Messages = {
   'app.title': 'Sistemul de informare al pieței interne',
@@ -257,5 +258,6 @@ export const ro: Messages = {
   ...supervisionRo,
   ...alertingRo,
   ...notificationsRo,
-  ...caseworkRo
+  ...caseworkRo,
+  ...protectionRo
 }

@@ -1,7 +1,7 @@
 /**
  * The audit trail of personal data, for the national coordinator investigating an
  * incident: who read, exported, changed or deleted which procedure's data, when and
- * why, newest first, filtered by procedure, kind and days; and a check of the whole
+ * why, newest first, filtered by procedure, kind, official, authority and days; and a check of the whole
  * hash chain that names the first broken entry. Entries hold ids only.
  */
 import { AUDIT_ACTIONS, auditEntries, verifyAudit, type AuditEntry } from '../api-supervision.js'
@@ -14,6 +14,7 @@ import { dataTable, failedPage, pageOf } from '../widgets.js'
 
 const LIMIT = 200
 const PROCEDURE_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/
 
 function actorText (ctx: PageContext, e: AuditEntry): string {
   const a = e.actor
@@ -58,6 +59,7 @@ export const auditPage: Page<AuditRoute> = async (ctx, route) => {
   try {
     entries = await auditEntries(ctx.api, {
       limit: LIMIT, ...(route.procedure !== undefined && { procedure: route.procedure }), ...(route.kind !== undefined && { kind: route.kind }),
+      ...(route.user !== undefined && { user: route.user }), ...(route.authority !== undefined && { authority: route.authority }),
       ...(route.from !== undefined && { from: dayBound(route.from, false) }), ...(route.to !== undefined && { to: dayBound(route.to, true) })
     })
   } catch (err) {
@@ -65,16 +67,22 @@ export const auditPage: Page<AuditRoute> = async (ctx, route) => {
   }
   const procedure = h('input', { name: 'procedure', value: route.procedure ?? '', autocomplete: 'off', maxlength: 64, spellcheck: 'false' })
   const kind = select({ name: 'kind' }, [['', t('audit.kind.any')], ...AUDIT_KINDS.map((k): [string, string] => [k, t(`audit.kind.${k}` satisfies MessageKey)])], route.kind ?? '')
+  const user = h('input', { name: 'user', value: route.user ?? '', autocomplete: 'off', autocapitalize: 'none', maxlength: 64, spellcheck: 'false' })
+  const authority = h('input', { name: 'authority', value: route.authority ?? '', autocomplete: 'off', maxlength: 64, spellcheck: 'false' })
   const from = h('input', { type: 'date', name: 'from', value: route.from ?? '' })
   const to = h('input', { type: 'date', name: 'to', value: route.to ?? '' })
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': t('audit.filter.label') },
-    field(t('audit.procedure'), procedure), field(t('audit.kind'), kind), field(t('audit.from'), from), field(t('audit.to'), to),
+    field(t('audit.procedure'), procedure), field(t('audit.kind'), kind), field(t('audit.user'), user), field(t('audit.authority'), authority),
+    field(t('audit.from'), from), field(t('audit.to'), to),
     h('div', { class: 'field button-field' }, h('button', { type: 'submit' }, t('audit.apply'))))
   form.addEventListener('submit', (e) => {
     e.preventDefault()
     const p = procedure.value.trim()
+    const u = user.value.trim().toLowerCase()
+    const a = authority.value.trim()
     ctx.navigate({
       page: 'audit', ...(PROCEDURE_ID.test(p) && { procedure: p }), ...(kind.value !== '' && { kind: kind.value as AuditKind }),
+      ...(USERNAME.test(u) && { user: u }), ...(PROCEDURE_ID.test(a) && { authority: a }),
       ...(from.value !== '' && { from: from.value }), ...(to.value !== '' && { to: to.value })
     })
   })

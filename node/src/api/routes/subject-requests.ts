@@ -2,12 +2,14 @@
  * Data subject rights (Art 19) for an authority's local data administrators: the
  * register of requests from data subjects with their 30-day deadlines, and the steps
  * that answer one (find, export, correct, erase, contest, close). The coordinator may
- * list and read the register (it holds no personal data), nothing more. The search term
+ * list and read the register (it holds no personal data), nothing more; anyone else is
+ * refused the list (403), not shown an empty one. The search term
  * travels in the body of POST .../find, never in a URL, so no access log keeps it.
  */
 import { Hono, type Context } from 'hono'
 import { LOCAL_ID_PATTERN, type SubjectData } from '@imi/protocol'
 import { InvalidRequestError } from '../../errors.js'
+import { demand, isCoordinator, type Actor } from '../../services/accounts/permissions.js'
 import { SUBJECT_REQUEST_KINDS, type SubjectRequestKind, type SubjectRights } from '../../services/subjects/subject-rights.js'
 import { requireUser } from '../middleware/guards.js'
 import { expectObject, expectOneOf, expectString, onlyKeys, readJson, type JsonObject } from '../input.js'
@@ -29,6 +31,10 @@ function instant (v: unknown, field: string): number {
   throw new InvalidRequestError(`${field} must be a time in milliseconds or a date such as 2026-03-01`)
 }
 
+/** Who may list the register: the coordinator, and an authority's local data administrators. */
+const mayListRegister = (actor: Actor): boolean =>
+  isCoordinator(actor) || (actor.kind === 'user' && actor.authority !== undefined && actor.grants.some((g) => g.role === 'local-data-admin'))
+
 const optionalText = (o: JsonObject, key: string): { [k: string]: string } => o[key] === undefined ? {} : { [key]: expectString(o[key], key) }
 
 export function subjectRequestRoutes (node: { readonly subjects: SubjectRequestsApi }): Hono<ApiEnv> {
@@ -44,6 +50,7 @@ export function subjectRequestRoutes (node: { readonly subjects: SubjectRequests
   return app
     .get('/subject-requests', async (c) => {
       const status = expectOneOf(c.req.query('status'), 'status', STATUSES, 'any')
+      demand(mayListRegister(actorOf(c)), 'list data subject requests (the coordinator and local data administrators)')
       return c.json({ subjectRequests: await node.subjects.list(actorOf(c), status === 'any' ? {} : { status }) })
     })
     .post('/subject-requests', async (c) => {
