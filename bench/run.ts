@@ -10,6 +10,7 @@ import { printTable, writeResults, type BenchResult } from '../node/bench/stats.
 import { benchDirectorySearch } from '../simulations/bench/directory-search.js'
 import { benchDirectorySync } from '../simulations/bench/directory-sync.js'
 import { benchAlertDelivery } from '../simulations/bench/alert-delivery.js'
+import { benchPageLoad } from '../web-ui/bench/page-load.js'
 
 const quick = process.argv.includes('--quick')
 const results: BenchResult[] = []
@@ -21,6 +22,8 @@ results.push(...await benchDirectorySync(quick ? { states: 10, label: 'quick' } 
 results.push(...await benchRequestLifecycle(quick ? 30 : 200))
 // 30 nodes in this one process (one JavaScript thread); quick: 10 states. 100 alerts so p99 is not the maximum.
 results.push(...await benchAlertDelivery(quick ? { states: 10, alerts: 40, label: 'quick' } : { states: 30, alerts: 100 }))
+// Real Chromium against a local node (the UI must be built: npm run build:ui).
+results.push(...await benchPageLoad(quick ? 5 : 20))
 printTable(results)
 const file = join(import.meta.dirname, '../bench-results.json')
 await writeResults(file, results)
