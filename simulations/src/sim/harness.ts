@@ -21,7 +21,15 @@
  *   other again by their own means (outbox retries, DHT traffic, gossip).
  * - forge: a node puts forged alerts straight onto the gossip topic (a key the roster
  *   does not know, and its own key claiming another state), as a misbehaving member would.
- * Latency and loss between chosen nodes are not injected yet.
+ * - latency, loss, clear: on the connections between chosen nodes (links.ts), wrapped
+ *   when libp2p reports them open, like the partition's cut.
+ * - leave: a roster version without the member, co-signed by every other member (the
+ *   quorum is two thirds), applied on one node and announced on gossip as an operator
+ *   would (`imi roster apply`); the others learn it by gossip. The member's node keeps
+ *   running: what it still sends must be refused.
+ * - bootstrap-down, bootstrap-up: the federation's bootstrap node (started, and listed in
+ *   the genesis, only when a scenario has a bootstrap fault) stops and starts again.
+ * Replays, floods and withheld answers are in faults.ts.
  *
  * Directory maintenance: a node republishes its directory every 12 hours at most and
  * fetches every other state's every 24 at most (the DHT records live 24 hours). On one
@@ -37,9 +45,11 @@ import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import {
-  ALERT_KIND, cosignRoster, encodeWire, proposeRoster, signEnvelope, type Json, type RosterDocument, type SignedRoster
+  ALERT_KIND, cosignRoster, encodeWire, memberLeaves, proposeRoster, signEnvelope, type Json, type RosterDocument, type SignedRoster
 } from '@imi/protocol'
-import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, type ImiNode, type Logger, type NodeConfig, type NodeIdentity } from '@imi/node'
+import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, saveIdentity, type ImiNode, type Logger, type NodeConfig, type NodeIdentity } from '@imi/node'
+import { createBootstrapNode, KEY_FILE, type BootstrapNode } from '@imi/bootstrap'
+import { LinkShaper, type LinkRule } from './links.js'
 import type { NodeSettings } from './scenario.js'
 import type { SimClock } from './sim-clock.js'
 
@@ -87,6 +97,8 @@ export interface FederationInit {
   readonly seed: number
   readonly settings: NodeSettings
   readonly logger: Logger
+  /** Start a bootstrap node listed in the genesis (scenarios with a bootstrap fault). */
+  readonly bootstrap?: boolean
 }
 
 export interface FaultCounters {
@@ -98,6 +110,20 @@ export interface FaultCounters {
   /** Connections closed when a partition began. */
   closedConnections: number
   forgedPublished: number
+  /** links.ts: connections wrapped, writes held back by latency, writes lost. */
+  shapedConnections: number
+  delayedWrites: number
+  lostWrites: number
+  /** Roster versions that removed a member. */
+  membersRemoved: number
+  bootstrapStops: number
+}
+
+/** Where the federation's bootstrap node listens, when it has one. */
+export interface SimBootstrap {
+  readonly identity: NodeIdentity
+  readonly port: number
+  readonly dataDir: string
 }
 
 export class SimFederation {
@@ -105,14 +131,23 @@ export class SimFederation {
   private readonly countryOf = new Map<string, string>()
   /** One side of the partition in place, or undefined. */
   private cut: ReadonlySet<string> | undefined
-  readonly counters: FaultCounters = { crashes: 0, restarts: 0, partitions: 0, abortedConnections: 0, closedConnections: 0, forgedPublished: 0 }
+  readonly counters: FaultCounters = {
+    crashes: 0, restarts: 0, partitions: 0, abortedConnections: 0, closedConnections: 0, forgedPublished: 0,
+    shapedConnections: 0, delayedWrites: 0, lostWrites: 0, membersRemoved: 0, bootstrapStops: 0
+  }
+  /** Latency and loss on chosen links. */
+  readonly links: LinkShaper
+  /** Members a roster version removed. */
+  private readonly removed = new Set<string>()
+  private bootstrapNode: BootstrapNode | undefined
   /** Called after a node (re)starts, before the harness goes on: the driver listens to it. */
   onStart: (country: string, node: ImiNode) => void = () => {}
   /** Called before a node stops. */
   onStop: (country: string, node: ImiNode) => void = () => {}
 
-  private constructor (readonly init: FederationInit, readonly members: readonly SimMember[], readonly genesis: SignedRoster) {
+  private constructor (readonly init: FederationInit, readonly members: readonly SimMember[], readonly genesis: SignedRoster, readonly bootstrap?: SimBootstrap) {
     for (const m of members) this.countryOf.set(m.identity.peerId, m.country)
+    this.links = new LinkShaper(`${init.seed}/${init.federationId}`, this.counters)
   }
 
   get federationId (): string { return this.init.federationId }
@@ -125,17 +160,20 @@ export class SimFederation {
     for (const country of init.countries) {
       members.push({ country, identity: await seededIdentity(init.seed, init.federationId, country), port: await freePort(), dataDir: join(init.dir, country.toLowerCase()) })
     }
+    const bootstrap: SimBootstrap | undefined = init.bootstrap === true
+      ? { identity: await seededIdentity(init.seed, init.federationId, 'bootstrap'), port: await freePort(), dataDir: join(init.dir, 'bootstrap') }
+      : undefined
     const doc: RosterDocument = {
       fed: init.federationId,
       version: 1,
       created,
       members: members.map((m) => rosterMemberOf(m.identity, m.country, [`/ip4/127.0.0.1/tcp/${m.port}`], created - 1000)),
-      bootstraps: []
+      bootstraps: bootstrap === undefined ? [] : [{ peerId: bootstrap.identity.peerId, addresses: [`/ip4/127.0.0.1/tcp/${bootstrap.port}`] }]
     }
     // The founding act: every member signs the genesis with its own key.
     let genesis: SignedRoster = proposeRoster(doc)
     for (const m of members) genesis = cosignRoster(genesis, m.identity.signer)
-    return new SimFederation(init, members, genesis)
+    return new SimFederation(init, members, genesis, bootstrap)
   }
 
   member (country: string): SimMember {
@@ -150,10 +188,13 @@ export class SimFederation {
   live (): string[] { return this.countries.filter((c) => this.nodes.has(c)) }
   get partitioned (): boolean { return this.cut !== undefined }
 
-  /** Both nodes run and no partition separates them. */
+  /** Both nodes run, both are members and no partition separates them. */
   reachable (a: string, b: string): boolean {
-    return this.isLive(a) && this.isLive(b) && !this.across(a, b)
+    return this.isLive(a) && this.isLive(b) && !this.across(a, b) && !this.removed.has(a) && !this.removed.has(b)
   }
+
+  /** A roster version removed this member. */
+  hasLeft (country: string): boolean { return this.removed.has(country) }
 
   across (a: string, b: string): boolean {
     return this.cut !== undefined && this.cut.has(a) !== this.cut.has(b)
@@ -165,6 +206,7 @@ export class SimFederation {
    * starts (the driver seeds its authorities and waits for its directory to be out).
    */
   async startAll (prepare: (country: string, node: ImiNode) => Promise<void> = async () => {}): Promise<void> {
+    if (this.bootstrap !== undefined) await this.startBootstrap()
     for (const c of this.countries) await prepare(c, await this.start(c))
   }
 
@@ -180,6 +222,7 @@ export class SimFederation {
       storage: { sync: false },
       delivery: { retryInitialMs: s.retryInitialMs, retryMaxMs: s.retryMaxMs },
       directory: { refreshMs: Math.round(s.directoryRefreshHours * 3_600_000), republishMs: Math.round(s.directoryRepublishHours * 3_600_000) },
+      requests: { escalateAfterMs: Math.round(s.escalateAfterDays * 86_400_000) },
       log: { level: 'warn' }
     }, this.init.dir)
     // Without directory maintenance, the node's refresh and republication come after the
@@ -193,8 +236,11 @@ export class SimFederation {
       if (remote !== undefined && this.across(country, remote)) {
         this.counters.abortedConnections++
         evt.detail.abort(new Error('simulated network partition'))
+        return
       }
+      if (remote !== undefined) this.links.attach(country, remote, evt.detail)
     })
+    this.attachOpen(country)
     this.onStart(country, node)
     return node
   }
@@ -230,6 +276,71 @@ export class SimFederation {
   }
 
   heal (): void { this.cut = undefined }
+
+  /** Latency and/or loss on every link between `a` and `b` (default: everyone else), from now on. */
+  shape (a: readonly string[], b: readonly string[] | undefined, change: Partial<LinkRule>): void {
+    this.links.set(a, b ?? this.countries.filter((c) => !a.includes(c)), change)
+    for (const c of this.live()) this.attachOpen(c)
+  }
+
+  /** Removes latency and loss between `a` and `b` (default: everyone else), or everywhere. */
+  unshape (a: readonly string[], b: readonly string[] | undefined): void {
+    if (a.length === 0) this.links.clear()
+    else this.links.clear(a, b ?? this.countries.filter((c) => !a.includes(c)))
+  }
+
+  /** Wraps the connections a node already has (those opened before the harness listened). */
+  private attachOpen (country: string): void {
+    for (const conn of this.nodes.get(country)?.libp2p?.getConnections() ?? []) {
+      const remote = this.countryOf.get(conn.remotePeer.toString())
+      if (remote !== undefined) this.links.attach(country, remote, conn)
+    }
+  }
+
+  /**
+   * A member leaves: the next roster version without it, co-signed by every other member
+   * (two thirds are needed), applied on the first other running node and announced on
+   * gossip. Returns the new version, or undefined when no other member runs to apply it.
+   */
+  async leave (country: string, now: number): Promise<number | undefined> {
+    const applier = this.live().find((c) => c !== country && !this.removed.has(c))
+    if (applier === undefined) return undefined
+    const node = this.nodes.get(applier)!
+    const current = node.roster.current
+    let proposal: SignedRoster = proposeRoster(memberLeaves(current, country, now))
+    for (const m of current.doc.members) {
+      if (m.country === country) continue
+      proposal = cosignRoster(proposal, this.member(m.country).identity.signer)
+    }
+    this.removed.add(country)
+    this.counters.membersRemoved++
+    await node.roster.offer([proposal])
+    await node.announceRoster().catch(() => {})
+    return current.version + 1
+  }
+
+  /** The bootstrap node runs (the federation has one and it is not down). */
+  get bootstrapRunning (): boolean { return this.bootstrapNode !== undefined }
+
+  async startBootstrap (): Promise<void> {
+    const b = this.bootstrap
+    if (b === undefined || this.bootstrapNode !== undefined) return
+    await mkdir(b.dataDir, { recursive: true })
+    await saveIdentity(join(b.dataDir, KEY_FILE), b.identity).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'EEXIST') throw err })
+    const node = createBootstrapNode({
+      dataDir: b.dataDir, listen: [`/ip4/127.0.0.1/tcp/${b.port}`], federationId: this.federationId, roster: [this.genesis], singleHost: true, logger: this.init.logger.child('bootstrap')
+    })
+    await node.start()
+    this.bootstrapNode = node
+  }
+
+  async stopBootstrap (): Promise<void> {
+    const node = this.bootstrapNode
+    if (node === undefined) return
+    this.bootstrapNode = undefined
+    this.counters.bootstrapStops++
+    await node.stop()
+  }
 
   /**
    * What a misbehaving member does: forged alerts straight onto the gossip topic, past
@@ -272,6 +383,7 @@ export class SimFederation {
   async close (removeData = true): Promise<void> {
     await Promise.all([...this.nodes.entries()].map(async ([c, n]) => { this.onStop(c, n); await n.stop().catch(() => {}) }))
     this.nodes.clear()
+    await this.stopBootstrap().catch(() => {})
     if (removeData) await rm(this.init.dir, { recursive: true, force: true })
   }
 }

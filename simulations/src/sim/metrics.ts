@@ -21,6 +21,7 @@ import { histogram, logBounds, summarize, type Histogram, type Summary } from '.
 export const TIMING_DEPENDENT = [
   'run.*', 'delivery.*', 'alerts.reachAllMs', 'alerts.coverage[].held (a delivery slower than a step)',
   'requests.waits', 'requests.errors', 'faults.counters.abortedConnections', 'faults.counters.closedConnections', 'faults.partitionLeaks',
+  'faults.counters.delayedWrites', 'faults.counters.lostWrites', 'faults.outcomes (counts of replies, floods, notices and open requests at a leave)',
   'faults.log[].realMs', 'logs', 'rejections.directory',
   'answerTimes, indicators, requests.byState (only where an action had to wait a step: after faults)'
 ] as const
@@ -113,6 +114,8 @@ export interface SimMetrics {
     readonly log: RunRecord['faults']
     readonly counters: RunRecord['faultCounters']
     readonly partitionLeaks: number
+    /** Replays, floods, withheld answers, members leaving, the bootstrap node away: what each did (faults.ts). */
+    readonly outcomes: RunRecord['faultOutcomes']
   }
   readonly rejections: RunRecord['rejections']
   readonly logs: Readonly<Record<string, number>>
@@ -256,7 +259,7 @@ export function buildMetrics (run: RunRecord, assertions: readonly AssertionResu
       coverage: run.coverage.map((c) => ({ ...c, pct: c.expected === 0 ? null : pct(c.held, c.expected) }))
     },
     indicators,
-    faults: { log: run.faults, counters: run.faultCounters, partitionLeaks: run.partitionLeaks },
+    faults: { log: run.faults, counters: run.faultCounters, partitionLeaks: run.partitionLeaks, outcomes: run.faultOutcomes },
     rejections: run.rejections,
     logs,
     assertions,

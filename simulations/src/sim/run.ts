@@ -19,6 +19,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promi
 import { replayRequest, type AuthorityEntry, type RequestState } from '@imi/protocol'
 import type { ImiNode, Logger } from '@imi/node'
 import type { Actor } from '../../../node/src/services/accounts/permissions.js'
+import { FaultDriver, type FaultOutcomes } from './faults.js'
 import { SimFederation } from './harness.js'
 import { DAY_MS, HOUR_MS, startMs, type Fault, type Scenario } from './scenario.js'
 import { SimClock } from './sim-clock.js'
@@ -49,6 +50,10 @@ export interface RequestRun {
   /** Tries that threw, by code. */
   errors: Record<string, number>
   failed?: string
+  /** Virtual ms at which the responder withheld its answer (a `withhold` fault): never answered. */
+  withheldAt?: number
+  /** Why the rest of it was not done: a party left the roster. */
+  dropped?: string
 }
 
 export interface AlertRun {
@@ -186,6 +191,8 @@ export interface RunRecord {
   }
   readonly clock: { readonly timersFired: number, readonly timerErrors: number, readonly firstTimerErrors: readonly string[] }
   readonly faultCounters: ReadonlyArray<SimFederation['counters']>
+  /** What the replay, flood, withhold, leave and bootstrap faults did and what the nodes did about them. */
+  readonly faultOutcomes: FaultOutcomes
   readonly partitionLeaks: number
   readonly logs: ReadonlyMap<string, number>
   readonly rejections: { readonly broadcast: Record<string, number>, readonly messaging: Record<string, number>, readonly directory: Record<string, number> }
@@ -253,6 +260,7 @@ class Simulation {
   private readonly requestById = new Map<string, RequestRun>()
   private readonly alertById = new Map<string, AlertRun>()
   private readonly officials = new Map<string, Actor>()
+  private readonly faultDriver: FaultDriver
   private partitionLeaks = 0
   /** Real time spent per part of the steps. */
   private readonly breakdown = { faultsAndTimers: 0, actions: 0, settling: 0 }
@@ -277,6 +285,11 @@ class Simulation {
     this.day0 = startMs(this.scenario)
     // Nodes start a day before day 0: directories and gossip meshes form then.
     this.clock = new SimClock(this.day0 - DAY_MS)
+    this.faultDriver = new FaultDriver({
+      scenario: this.scenario, feds: this.feds, clock: this.clock,
+      snapshot: async (f, c, node, day) => { this.snapshots.push(await this.snapshot(f, c, node, day)) },
+      forged: (fed, ids) => { this.forged.push({ fed, ids }) }
+    })
   }
 
   private get logger (): Logger { return this.opts.logger ?? new CountingLogger(this.logs) }
@@ -290,7 +303,8 @@ class Simulation {
       const plan = generateWorkload(s, f)
       this.plans.push(plan)
       const fed = await SimFederation.create({
-        index: f, federationId: `sim-${f}`, countries: s.countries, dir: join(this.dir, `fed-${f}`), clock: this.clock, seed: s.seed, settings: s.node, logger: this.logger
+        index: f, federationId: `sim-${f}`, countries: s.countries, dir: join(this.dir, `fed-${f}`), clock: this.clock, seed: s.seed, settings: s.node, logger: this.logger,
+        bootstrap: s.faults.some((x) => x.kind === 'bootstrap-down')
       })
       fed.onStart = (country, node) => {
         this.listen(f, country, node)
@@ -362,6 +376,7 @@ class Simulation {
     // timers fire) for at most a day, until nothing reachable is owed.
     this.phase = 'settling'
     this.progress()
+    await this.faultDriver.drain()
     const settleDeadline = performance.now() + s.finalSettleMs
     for (let i = 0; i < 144 && performance.now() < settleDeadline; i++) {
       this.clock.advance(10 * 60_000)
@@ -403,6 +418,7 @@ class Simulation {
       },
       clock: { timersFired: this.clock.fired, timerErrors: this.clock.errorCount, firstTimerErrors: this.clock.errors.map((e) => e.message) },
       faultCounters: this.feds.map((f) => ({ ...f.counters })),
+      faultOutcomes: this.faultDriver.outcomes,
       partitionLeaks: this.partitionLeaks,
       logs: this.logs,
       rejections: this.rejections()
@@ -515,6 +531,7 @@ class Simulation {
       const code = (evt as CustomEvent<{ code: string }>).detail.code
       this.messagingRejected.set(code, (this.messagingRejected.get(code) ?? 0) + 1)
     })
+    this.faultDriver.listen(f, country, node)
   }
 
   /**
@@ -619,6 +636,13 @@ class Simulation {
   private async performRequest (kind: 'send' | 'accept' | 'answer' | 'close', run: RequestRun, now: number): Promise<boolean> {
     const p = run.plan
     const fed = this.feds[run.fed]!
+    // After a member left, the others' officials no longer act with it (their nodes would refuse to send); its own go on.
+    const actor = kind === 'send' || kind === 'close' ? p.from : p.to
+    const other = actor === p.from ? p.to : p.from
+    if (fed.hasLeft(other) && !fed.hasLeft(actor)) {
+      run.dropped = `${other} left the roster`
+      return false
+    }
     switch (kind) {
       case 'send': {
         const node = fed.node(p.from)
@@ -642,6 +666,10 @@ class Simulation {
         if (node === undefined || run.id === undefined) return true
         const status = (await node.requests.log.record(run.id))?.state.status
         if (status !== (kind === 'accept' ? 'sent' : 'accepted')) return true
+        if (kind === 'answer' && this.faultDriver.withholds(run.fed, p.to)) {
+          run.withheldAt = now
+          return false
+        }
         const actor = this.official(run.fed, p.toAuthority)
         const t0 = performance.now()
         if (kind === 'accept') {
@@ -710,29 +738,7 @@ class Simulation {
     const t = performance.now()
     const feds = fault.federation === undefined ? this.feds.map((_, i) => i) : [fault.federation]
     for (const f of feds) {
-      const fed = this.feds[f]!
-      switch (fault.kind) {
-        case 'crash':
-          for (const c of fault.nodes) {
-            const node = fed.node(c)
-            if (node === undefined) continue
-            this.snapshots.push(await this.snapshot(f, c, node, fault.at))
-            await fed.crash(c)
-          }
-          break
-        case 'restart':
-          for (const c of fault.nodes) await fed.restart(c)
-          break
-        case 'partition':
-          await fed.partition(fault.nodes)
-          break
-        case 'heal':
-          fed.heal()
-          break
-        case 'forge':
-          this.forged.push({ fed: f, ids: await fed.forge(fault.nodes[0]!, this.clock.now()) })
-          break
-      }
+      await this.faultDriver.apply(fault, f)
       this.faults.push({ day: fault.at, kind: fault.kind, nodes: fault.nodes, federation: f, realMs: Math.round(performance.now() - t) })
     }
   }

@@ -16,20 +16,45 @@ import {
   type ModelArea
 } from './model.js'
 
-export const FAULT_KINDS = ['crash', 'restart', 'partition', 'heal', 'forge'] as const
+export const FAULT_KINDS = ['crash', 'restart', 'partition', 'heal', 'forge', 'latency', 'loss', 'clear', 'replay', 'flood', 'withhold', 'leave', 'bootstrap-down', 'bootstrap-up'] as const
 export type FaultKind = typeof FAULT_KINDS[number]
 
-export const ASSERTION_KINDS = ['every-alert-reaches-every-live-node', 'no-forged-accepted', 'nothing-lost-across-crashes', 'all-requests-delivered'] as const
+/** The four that hold whatever the faults; a scenario without assertions gets these and those of its faults. */
+export const BASE_ASSERTION_KINDS = ['every-alert-reaches-every-live-node', 'no-forged-accepted', 'nothing-lost-across-crashes', 'all-requests-delivered'] as const
+/** What each fault kind is checked by (see assertions.ts). */
+export const FAULT_ASSERTIONS: Readonly<Partial<Record<FaultKind, AssertionKind>>> = {
+  latency: 'delivered-across-shaped-links',
+  loss: 'delivered-across-shaped-links',
+  replay: 'no-replay-applied',
+  flood: 'flood-contained',
+  withhold: 'withheld-answers-chased',
+  leave: 'removed-member-refused',
+  'bootstrap-down': 'works-without-bootstrap'
+}
+export const ASSERTION_KINDS = [...BASE_ASSERTION_KINDS, 'delivered-across-shaped-links', 'no-replay-applied', 'flood-contained', 'withheld-answers-chased', 'removed-member-refused', 'works-without-bootstrap'] as const
 export type AssertionKind = typeof ASSERTION_KINDS[number]
 
 export interface Fault {
   /** Simulated day (fractions allowed: 2.5 is noon of day 2). */
   readonly at: number
   readonly kind: FaultKind
-  /** crash/restart: the nodes; partition: one side (the rest of the federation is the other); forge: the node that injects. */
+  /**
+   * crash/restart: the nodes; partition: one side (the rest of the federation is the other);
+   * forge, replay, flood, withhold: the misbehaving node; leave: the member removed;
+   * latency, loss, clear: one end of the links (`to` the other); bootstrap-down/up: none.
+   */
   readonly nodes: readonly string[]
   /** Which federation (0-based); all when absent. */
   readonly federation?: number
+  /** latency, loss, clear: the other end of the links (default: every other state); flood: its targets (default: every other state). */
+  readonly to?: readonly string[]
+  /** latency: real milliseconds added to each direction, plus a uniform draw below `jitter`. */
+  readonly ms?: number
+  readonly jitter?: number
+  /** loss: the share of writes lost (each resets its stream). */
+  readonly rate?: number
+  /** flood: frames sent to each target; replay: old envelopes re-sent (direct, and as many alerts on gossip). */
+  readonly count?: number
 }
 
 export interface AssertionSpec {
@@ -78,6 +103,8 @@ export interface NodeSettings {
   readonly directoryRepublishHours: number
   readonly retryInitialMs: number
   readonly retryMaxMs: number
+  /** The node's `requests.escalateAfterMs` in days: an open request with no activity for this long is escalated (60, the workflow's two months). */
+  readonly escalateAfterDays: number
 }
 
 export interface Scenario {
@@ -182,7 +209,7 @@ function countriesOf (v: unknown): string[] {
   return list
 }
 
-const DEFAULT_NODE: NodeSettings = { directoryMaintenance: false, directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000 }
+const DEFAULT_NODE: NodeSettings = { directoryMaintenance: false, directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000, escalateAfterDays: 60 }
 
 /** Checks a scenario and fills in every default. */
 export function parseScenario (raw: unknown): Scenario {
@@ -195,7 +222,7 @@ export function parseScenario (raw: unknown): Scenario {
   const federations = num(r.federations, 'scenario.federations', 1, 1, 20, true)
   const workload = parseWorkload(r.workload, countries)
   const faults = parseFaults(r.faults, countries, federations, durationDays)
-  const assertions = parseAssertions(r.assertions)
+  const assertions = parseAssertions(r.assertions, faults)
   const n = obj(r.node ?? {}, 'scenario.node')
   only(n, 'scenario.node', Object.keys(DEFAULT_NODE))
   if (n.directoryMaintenance !== undefined && typeof n.directoryMaintenance !== 'boolean') throw new ScenarioError('scenario.node.directoryMaintenance', 'must be true or false')
@@ -205,7 +232,8 @@ export function parseScenario (raw: unknown): Scenario {
     directoryRefreshHours: num(n.directoryRefreshHours, 'scenario.node.directoryRefreshHours', DEFAULT_NODE.directoryRefreshHours, 0.01, 24),
     directoryRepublishHours: num(n.directoryRepublishHours, 'scenario.node.directoryRepublishHours', DEFAULT_NODE.directoryRepublishHours, 0.01, 12),
     retryInitialMs: num(n.retryInitialMs, 'scenario.node.retryInitialMs', DEFAULT_NODE.retryInitialMs, 10, 3_600_000, true),
-    retryMaxMs: num(n.retryMaxMs, 'scenario.node.retryMaxMs', DEFAULT_NODE.retryMaxMs, 100, 86_400_000, true)
+    retryMaxMs: num(n.retryMaxMs, 'scenario.node.retryMaxMs', DEFAULT_NODE.retryMaxMs, 100, 86_400_000, true),
+    escalateAfterDays: num(n.escalateAfterDays, 'scenario.node.escalateAfterDays', DEFAULT_NODE.escalateAfterDays, 0.01, 730)
   }
   if (node.retryMaxMs < node.retryInitialMs) throw new ScenarioError('scenario.node.retryMaxMs', 'must not be smaller than retryInitialMs')
   return {
@@ -289,31 +317,62 @@ function parseWorkload (raw: unknown, countries: readonly string[]): Workload {
   }
 }
 
+/** Settings each fault kind takes beside at, kind, nodes and federation. */
+const FAULT_SETTINGS: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
+  latency: ['to', 'ms', 'jitter'], loss: ['to', 'rate'], clear: ['to'], flood: ['to', 'count'], replay: ['count']
+}
+/** Kinds that name no node (clear: none means every link). */
+const NODELESS: readonly FaultKind[] = ['heal', 'bootstrap-down', 'bootstrap-up', 'clear']
+/** Kinds done by exactly one node. */
+const ONE_NODE: readonly FaultKind[] = ['forge', 'replay', 'flood', 'withhold', 'leave']
+
 function parseFaults (raw: unknown, countries: readonly string[], federations: number, durationDays: number): Fault[] {
   if (raw === undefined) return []
   if (!Array.isArray(raw)) throw new ScenarioError('scenario.faults', 'must be a list')
   const faults = raw.map((v, i): Fault => {
     const path = `scenario.faults[${i}]`
     const f = obj(v, path)
-    only(f, path, ['at', 'kind', 'nodes', 'federation'])
-    if (!(FAULT_KINDS as readonly unknown[]).includes(f.kind)) throw new ScenarioError(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}${f.kind === 'latency' || f.kind === 'loss' ? ' (latency and loss injection are not built yet)' : ''}`)
+    if (!(FAULT_KINDS as readonly unknown[]).includes(f.kind)) throw new ScenarioError(`${path}.kind`, `must be one of ${FAULT_KINDS.join(', ')}`)
     const kind = f.kind as FaultKind
+    only(f, path, ['at', 'kind', 'nodes', 'federation', ...FAULT_SETTINGS[kind] ?? []])
     const at = num(f.at, `${path}.at`, Number.NaN, 0, durationDays)
     if (Number.isNaN(at)) throw new ScenarioError(`${path}.at`, 'is required: the simulated day')
-    const nodes = kind === 'heal' && f.nodes === undefined ? [] : states(f.nodes, `${path}.nodes`, countries)
-    if (kind !== 'heal' && nodes.length === 0) throw new ScenarioError(`${path}.nodes`, 'names no node')
+    if ((kind === 'bootstrap-down' || kind === 'bootstrap-up') && f.nodes !== undefined) throw new ScenarioError(`${path}.nodes`, 'names no node: the federation\'s bootstrap node is meant')
+    const nodes = NODELESS.includes(kind) && f.nodes === undefined ? [] : states(f.nodes, `${path}.nodes`, countries)
+    if (!NODELESS.includes(kind) && nodes.length === 0) throw new ScenarioError(`${path}.nodes`, 'names no node')
     if (kind === 'partition' && nodes.length >= countries.length) throw new ScenarioError(`${path}.nodes`, 'one side of a partition must leave at least one node on the other')
-    if (kind === 'forge' && nodes.length !== 1) throw new ScenarioError(`${path}.nodes`, 'a forgery is injected by exactly one node')
+    if (ONE_NODE.includes(kind) && nodes.length !== 1) throw new ScenarioError(`${path}.nodes`, `${kind} is done by exactly one node`)
     const federation = f.federation === undefined ? undefined : num(f.federation, `${path}.federation`, 0, 0, federations - 1, true)
-    return { at, kind, nodes, ...(federation !== undefined && { federation }) }
+    const extra: { -readonly [K in keyof Fault]?: Fault[K] } = {}
+    if (f.to !== undefined) {
+      extra.to = states(f.to, `${path}.to`, countries)
+      const both = extra.to.filter((c) => nodes.includes(c))
+      if (both.length > 0) throw new ScenarioError(`${path}.to`, `${both.join(', ')} is on both ends`)
+      if (kind === 'clear' && nodes.length === 0) throw new ScenarioError(`${path}.to`, 'needs nodes: the other end of the links to clear')
+    }
+    if (kind === 'latency') {
+      if (f.ms === undefined) throw new ScenarioError(`${path}.ms`, 'is required: real milliseconds added to each direction')
+      extra.ms = num(f.ms, `${path}.ms`, 0, 0, 60_000)
+      extra.jitter = num(f.jitter, `${path}.jitter`, 0, 0, 60_000)
+    }
+    if (kind === 'loss') {
+      if (f.rate === undefined) throw new ScenarioError(`${path}.rate`, 'is required: the share of writes lost, from 0 to 1')
+      extra.rate = num(f.rate, `${path}.rate`, 0, 0, 1)
+    }
+    if (kind === 'flood') extra.count = num(f.count, `${path}.count`, 50_000, 1, 1_000_000, true)
+    if (kind === 'replay') extra.count = num(f.count, `${path}.count`, 20, 1, 10_000, true)
+    return { at, kind, nodes, ...(federation !== undefined && { federation }), ...extra }
   })
   // Faults in time order; a restart needs a crash before it, a heal a partition.
   const sorted = faults.map((f, i) => ({ f, i })).sort((a, b) => a.f.at - b.f.at || a.i - b.i)
   const down = new Set<string>()
+  const left = new Set<string>()
   let partitioned = false
+  let bootstrapDown = false
   for (const { f, i } of sorted) {
     for (const c of f.nodes) {
       const key = `${f.federation ?? '*'}/${c}`
+      if (left.has(key)) throw new ScenarioError(`scenario.faults[${i}].nodes`, `${c} left the roster before day ${f.at}`)
       if (f.kind === 'crash') {
         if (down.has(key)) throw new ScenarioError(`scenario.faults[${i}].nodes`, `${c} is already down on day ${f.at}`)
         down.add(key)
@@ -321,6 +380,10 @@ function parseFaults (raw: unknown, countries: readonly string[], federations: n
       if (f.kind === 'restart') {
         if (!down.delete(key)) throw new ScenarioError(`scenario.faults[${i}].nodes`, `${c} is not down on day ${f.at}: restart follows a crash`)
       }
+      if (f.kind === 'leave') left.add(key)
+    }
+    if (f.kind === 'leave' && countries.length - left.size < 2) {
+      throw new ScenarioError(`scenario.faults[${i}].nodes`, 'a federation keeps at least two members')
     }
     if (f.kind === 'partition') {
       if (partitioned) throw new ScenarioError(`scenario.faults[${i}]`, 'a partition is already in place: heal it first')
@@ -330,12 +393,23 @@ function parseFaults (raw: unknown, countries: readonly string[], federations: n
       if (!partitioned) throw new ScenarioError(`scenario.faults[${i}]`, 'there is no partition to heal')
       partitioned = false
     }
+    if (f.kind === 'bootstrap-down') {
+      if (bootstrapDown) throw new ScenarioError(`scenario.faults[${i}]`, 'the bootstrap node is already down')
+      bootstrapDown = true
+    }
+    if (f.kind === 'bootstrap-up') {
+      if (!bootstrapDown) throw new ScenarioError(`scenario.faults[${i}]`, 'the bootstrap node is not down: bootstrap-up follows bootstrap-down')
+      bootstrapDown = false
+    }
   }
   return sorted.map((s) => s.f)
 }
 
-function parseAssertions (raw: unknown): AssertionSpec[] {
-  if (raw === undefined) return ASSERTION_KINDS.map((kind) => ({ id: kind, kind }))
+function parseAssertions (raw: unknown, faults: readonly Fault[]): AssertionSpec[] {
+  if (raw === undefined) {
+    const kinds = new Set<AssertionKind>([...BASE_ASSERTION_KINDS, ...faults.flatMap((f) => FAULT_ASSERTIONS[f.kind] ?? [])])
+    return [...kinds].map((kind) => ({ id: kind, kind }))
+  }
   if (!Array.isArray(raw)) throw new ScenarioError('scenario.assertions', 'must be a list')
   const ids = new Set<string>()
   return raw.map((v, i) => {

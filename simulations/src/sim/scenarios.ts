@@ -5,6 +5,9 @@
  * - faults: the same five states for 20 days: a node down for three days, a partition
  *   and its healing, a member forging alerts. Its alert assertion fails today, showing
  *   three things the node does not do yet (see simulations/README.md).
+ * - misbehaviour: the same five states for 20 days with every other fault: latency and
+ *   loss on chosen links, the bootstrap node away, withheld answers, a flood, replays and
+ *   a member leaving the roster, each with its assertion.
  * - year: all 30 states for 365 simulated days at the 2019 rate (about 1,570 requests a
  *   month) and the 2016-2017 alert rate (about 650 a month), with a crash and restart.
  */
@@ -38,6 +41,27 @@ export const BUILT_IN_SCENARIOS: Readonly<Record<string, Readonly<Record<string,
       { at: 8, kind: 'partition', nodes: ['RO'] },
       { at: 10, kind: 'heal' },
       { at: 14, kind: 'forge', nodes: ['PL'] }
+    ]
+  },
+  misbehaviour: {
+    name: 'misbehaviour',
+    description: 'Five member states, 20 simulated days: Czechia and Poland 80 ms (+ up to 40) apart from day 1 to 4; 5 % of the writes of Austria\'s links lost from day 3 to 6; ' +
+      'the bootstrap node away from day 5 to 9; Romania accepts requests but never answers from day 2; Germany floods Czechia on day 7; Poland replays old envelopes on day 10; Austria leaves the roster on day 15.',
+    seed: 8,
+    nodes: ['CZ', 'PL', 'AT', 'RO', 'DE'],
+    durationDays: 20,
+    node: { escalateAfterDays: 7 },
+    faults: [
+      { at: 1, kind: 'latency', nodes: ['CZ'], to: ['PL'], ms: 80, jitter: 40 },
+      { at: 2, kind: 'withhold', nodes: ['RO'] },
+      { at: 3, kind: 'loss', nodes: ['AT'], rate: 0.05 },
+      { at: 4, kind: 'clear', nodes: ['CZ'], to: ['PL'] },
+      { at: 5, kind: 'bootstrap-down' },
+      { at: 6, kind: 'clear' },
+      { at: 7, kind: 'flood', nodes: ['DE'], to: ['CZ'] },
+      { at: 9, kind: 'bootstrap-up' },
+      { at: 10, kind: 'replay', nodes: ['PL'] },
+      { at: 15, kind: 'leave', nodes: ['AT'] }
     ]
   },
   year: {
