@@ -238,6 +238,8 @@ export class ImiNode {
       this.directory.peerConnected()
     })
     this.roster.addEventListener('change', this.onRosterChange)
+    this.rosterSync = new RosterSync(libp2p, this.roster, config.federationId, this.log.child('roster-sync'))
+    await this.rosterSync.listen()
     // Everything an inbound message may touch is loaded, and every service that acts on
     // received messages listens, before libp2p listens: a message that arrives at once
     // after a restart must not meet an empty directory (refused as from an unknown
@@ -262,7 +264,6 @@ export class ImiNode {
       throw err
     }
     // Gossip subscriptions need a started libp2p.
-    this.rosterSync = new RosterSync(libp2p, this.roster, config.federationId, this.log.child('roster-sync'))
     await this.rosterSync.start()
     this.announcer = new DirectoryAnnouncer({
       libp2p, roster: () => this.roster.current, logger: this.log.child('directory-gossip'),

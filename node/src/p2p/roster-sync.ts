@@ -25,7 +25,15 @@ export class RosterSync {
     this.topic = topicName(federationId, 'roster')
   }
 
-  async start (): Promise<void> {
+  private listening = false
+
+  /**
+   * Serves this node's roster versions and pulls from every peer identified from now on:
+   * before libp2p starts, so that no connection made at start goes without its pull.
+   */
+  async listen (): Promise<void> {
+    if (this.listening) return
+    this.listening = true
     await this.libp2p.handle(this.protocol, async (stream) => {
       const lp = lpStream(stream, { maxDataLength: 64 })
       try {
@@ -38,13 +46,16 @@ export class RosterSync {
         stream.abort(err as Error)
       }
     }, { maxInboundStreams: 4 })
-
-    const pubsub = this.libp2p.services.pubsub
-    pubsub.topicValidators.set(this.topic, async (peer: PeerId, msg) => await this.validateGossip(peer, msg.data))
-    pubsub.subscribe(this.topic)
+    this.libp2p.services.pubsub.topicValidators.set(this.topic, async (peer: PeerId, msg) => await this.validateGossip(peer, msg.data))
     this.libp2p.addEventListener('peer:identify', (evt) => {
       if (evt.detail.protocols.includes(this.protocol)) void this.pullFrom(evt.detail.peerId)
     })
+  }
+
+  /** Subscribes to roster gossip (needs a started libp2p); listens first if not yet. */
+  async start (): Promise<void> {
+    await this.listen()
+    this.libp2p.services.pubsub.subscribe(this.topic)
   }
 
   /**
