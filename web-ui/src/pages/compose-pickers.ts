@@ -60,6 +60,8 @@ export function recipientPicker (ctx: PageContext, area: () => LegislativeArea):
           h('span', { class: 'muted small' }, ` · ${countryName(hit.country, lang)} · ${entry.id}`)))
       })
       replace(results, h('fieldset', null, h('legend', null, t('compose.results', { count: hits.length })), h('ul', { class: 'plain' }, radios)))
+      // The focus stays in the search field: say what was found, so the keyboard user knows to Tab on.
+      ctx.announce(t('compose.results', { count: hits.length }))
     } catch (err) {
       replace(results, ctx.failure(err))
     } finally {
@@ -118,5 +120,7 @@ export function questionPicker (ctx: PageContext): QuestionPicker {
   filter.addEventListener('keydown', (e) => { if (e.key === 'Enter') e.preventDefault() })
   const element = h('fieldset', { class: 'group' }, h('legend', null, t('compose.questions')), field(t('compose.questions.filter'), filter), count, list)
   const check = (ids: readonly string[]): void => { for (const b of boxes) b.checked = ids.includes(b.value); updateCount() }
-  return { element, setArea, chosen: () => boxes.filter((b) => b.checked).map((b) => b.value), check, focus: () => { (boxes[0] ?? filter).focus() } }
+  // The first question the filter leaves visible (a hidden one cannot take the focus).
+  const focus = (): void => { (boxes.find((b) => b.closest('li')?.hidden !== true) ?? filter).focus() }
+  return { element, setArea, chosen: () => boxes.filter((b) => b.checked).map((b) => b.value), check, focus }
 }

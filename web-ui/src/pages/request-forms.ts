@@ -22,7 +22,7 @@ type Collected<A extends UiAction> = ActionBodies[A] | MessageKey | { readonly p
 export function actionForm<A extends UiAction> (ctx: PageContext, action: A, submit: Submit, controls: HTMLElement[],
   collect: () => Collected<A> | Promise<Collected<A>>): HTMLElement {
   const headingId = uid('action')
-  const errors = h('div', { class: 'form-errors' })
+  const errors = h('div', { class: 'form-errors', tabindex: '-1' })
   const button = h('button', { type: 'submit', class: action === 'withdraw' ? 'danger' : 'primary' }, ctx.t(`action.${action}.submit` satisfies MessageKey))
   const form = h('form', { class: `action action-${action}`, 'aria-labelledby': headingId, novalidate: true }, errors, controls, h('div', { class: 'actions' }, button))
   form.addEventListener('submit', (e) => {
@@ -33,7 +33,7 @@ export function actionForm<A extends UiAction> (ctx: PageContext, action: A, sub
       if (typeof body === 'string') { replace(errors, notice('error', ctx.t(body))); return }
       if ('problem' in body) { replace(errors, notice('error', body.problem)); return }
       await submit(action, body)
-    }).catch((err: unknown) => { replace(errors, ctx.failure(err)) }).finally(() => {
+    }).catch((err: unknown) => { replace(errors, ctx.failure(err)); errors.focus() }).finally(() => {
       button.disabled = false
       form.removeAttribute('aria-busy')
     })
