@@ -1,5 +1,6 @@
 /**
  * `npm run sim -- --scenario <file|name> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet]`
+ * `npm run sim -- --scaling [--nodes 5,10,20,30,60,100] [--rates 0.5,1,2,4] [--rate-nodes 10] [--days N] [--out dir]`
  *
  * Runs a scenario (a built-in name, or a JSON file), shows progress on stderr, and
  * writes metrics.json and report.html into the output folder. Exits 0 when every
@@ -12,11 +13,14 @@ import { checkAssertions } from './assertions.js'
 import { buildMetrics, type SimMetrics } from './metrics.js'
 import { renderReport } from './report.js'
 import { runScenario, type Progress } from './run.js'
+import { renderScaling } from './scaling-report.js'
+import { SCALING_DEFAULTS, runScaling, scalingProgressPrinter, type ScalingResult } from './scaling.js'
 import { parseScenario, ScenarioError } from './scenario.js'
 import { BUILT_IN_SCENARIOS } from './scenarios.js'
 
 const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet]
-       npm run sim -- --render <metrics.json>    (writes report.html beside it again)
+       npm run sim -- --scaling [--nodes ${SCALING_DEFAULTS.nodes.join(',')}] [--rates ${SCALING_DEFAULTS.rates.join(',')}] [--rate-nodes ${SCALING_DEFAULTS.rateNodes}] [--days ${SCALING_DEFAULTS.days}] [--out dir]
+       npm run sim -- --render <metrics.json|scaling.json>    (writes report.html or scaling.html beside it again)
 
   --scenario   a built-in scenario (${Object.keys(BUILT_IN_SCENARIOS).join(', ')}) or a JSON scenario file
   --seed       overrides the scenario's seed
@@ -24,7 +28,15 @@ const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--d
   --out        output folder (default: sim-results/<name>-seed<seed>)
   --keep-data  keep the nodes' data folders (printed at the end)
   --quiet      no progress line
-  --render     re-renders the HTML report of an earlier run from its metrics.json`
+  --render     re-renders the HTML report of an earlier run from its metrics.json (or a scaling study's page)
+
+  --scaling    the scaling study: one run per point, each in its own process, no faults
+               (default out: sim-results/scaling); scaling.json and scaling.html
+  --nodes      node counts at the 2019 rate (above 30: equal federations of at most 30)
+  --rates      multiples of the 2019 request and alert rates, at --rate-nodes nodes
+  --rate-nodes the node count of the traffic sweep
+  --days       simulated days per point (default ${SCALING_DEFAULTS.days})
+  --seed       the points' seed (default ${SCALING_DEFAULTS.seed})`
 
 async function loadScenario (arg: string): Promise<Record<string, unknown>> {
   const builtIn = BUILT_IN_SCENARIOS[arg]
@@ -76,7 +88,8 @@ async function main (): Promise<number> {
     args = parseArgs({
       options: {
         scenario: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, out: { type: 'string' },
-        'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, render: { type: 'string' }, help: { type: 'boolean', short: 'h' }
+        'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, render: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        scaling: { type: 'boolean' }, nodes: { type: 'string' }, rates: { type: 'string' }, 'rate-nodes': { type: 'string' }
       },
       strict: true
     }).values
@@ -86,13 +99,20 @@ async function main (): Promise<number> {
   }
   if (args.help === true) { console.log(USAGE); return 0 }
   if (args.render !== undefined) {
-    const metrics = JSON.parse(await readFile(args.render, 'utf8')) as SimMetrics
+    const metrics = JSON.parse(await readFile(args.render, 'utf8')) as SimMetrics | ScalingResult
+    if (metrics.format === 'imi-sim-scaling/1') {
+      const target = join(dirname(resolve(args.render)), 'scaling.html')
+      await writeFile(target, renderScaling(metrics))
+      console.log(`report: ${relative(process.cwd(), target) || target}`)
+      return 0
+    }
     if (metrics.format !== 'imi-sim-metrics/1') { console.error(`${args.render} is not a simulation's metrics.json`); return 2 }
     const target = join(dirname(resolve(args.render)), 'report.html')
     await writeFile(target, renderReport(metrics))
     console.log(`report: ${relative(process.cwd(), target) || target}`)
     return 0
   }
+  if (args.scaling === true) return await scaling(args)
   if (args.scenario === undefined) { console.error(USAGE); return 2 }
 
   let scenario
@@ -137,6 +157,49 @@ async function main (): Promise<number> {
   for (const a of assertions) console.log(`${a.ok ? 'PASS' : 'FAIL'}  ${a.id} (${a.kind}): ${a.detail}${a.examples.length > 0 ? `\n        ${a.examples.slice(0, 3).join('\n        ')}` : ''}`)
   console.log(`metrics: ${show(join(out, 'metrics.json'))}\nreport:  ${show(join(out, 'report.html'))}${dataDir !== undefined ? `\ndata:    ${show(dataDir)}` : ''}`)
   return assertions.every((a) => a.ok) ? 0 : 1
+}
+
+/** `--scaling`: the sweep, its JSON and its page. */
+async function scaling (args: { nodes?: string | undefined, rates?: string | undefined, 'rate-nodes'?: string | undefined, days?: string | undefined, seed?: string | undefined, out?: string | undefined, quiet?: boolean | undefined }): Promise<number> {
+  const list = (v: string | undefined, name: string, fallback: readonly number[]): number[] => {
+    if (v === undefined) return [...fallback]
+    if (v.trim() === '') return []
+    const xs = v.split(',').map((x) => Number(x.trim()))
+    if (xs.some((x) => !Number.isFinite(x) || x <= 0)) throw new ScenarioError(`--${name}`, `"${v}" is not a comma-separated list of positive numbers`)
+    return xs
+  }
+  let result: ScalingResult
+  const out = resolve(args.out ?? join('sim-results', 'scaling'))
+  try {
+    const days = args.days === undefined ? SCALING_DEFAULTS.days : Number(args.days)
+    if (!(days > 0 && days <= 3650)) throw new ScenarioError('--days', `must be from 0.01 to 3650, not ${args.days}`)
+    const seed = args.seed === undefined ? SCALING_DEFAULTS.seed : Number(args.seed)
+    if (!Number.isInteger(seed) || seed < 0) throw new ScenarioError('--seed', `must be a whole number, not ${args.seed}`)
+    const rateNodes = args['rate-nodes'] === undefined ? SCALING_DEFAULTS.rateNodes : Number(args['rate-nodes'])
+    result = await runScaling({
+      nodes: list(args.nodes, 'nodes', SCALING_DEFAULTS.nodes), rates: list(args.rates, 'rates', SCALING_DEFAULTS.rates), rateNodes, days, seed,
+      stepHours: SCALING_DEFAULTS.stepHours, heapLimitMb: SCALING_DEFAULTS.heapLimitMb, out,
+      ...(args.quiet !== true && { onProgress: scalingProgressPrinter() })
+    })
+  } catch (err) {
+    if (err instanceof ScenarioError) { console.error(`scaling error: ${err.message}`); return 2 }
+    throw err
+  }
+  await writeFile(join(out, 'scaling.json'), JSON.stringify(result, null, 2) + '\n')
+  await writeFile(join(out, 'scaling.html'), renderScaling(result))
+  const f = result.fits
+  const show = (p: string): string => relative(process.cwd(), p) || p
+  for (const p of result.points) {
+    const m = p.measure
+    console.log(m === undefined
+      ? `${p.id}: FAILED ${(p.error ?? '').split('\n')[0]}`
+      : `${p.id}: ${p.nodes} nodes, ${p.rate}x: ${m.requestsSent} requests, peak RSS ${m.peakRssMb} MB, heap ${m.peakHeapUsedMb} MB, start+warm-up ${((m.realMs.start + m.realMs.warmUp) / 1000).toFixed(1)} s, simulate ${(m.realMs.simulate / 1000).toFixed(1)} s, total ${(m.realMs.total / 1000).toFixed(1)} s${m.assertionsFailed.length > 0 ? `, ${m.assertionsFailed.length} assertion(s) failed` : ''}`)
+  }
+  if (f.rssByNodes !== null) console.log(`memory: ${f.rssByNodes.slope} MB a node + ${f.rssByNodes.intercept} MB (R² ${f.rssByNodes.r2})`)
+  if (f.simByRequests !== null) console.log(`traffic: ${f.simByRequests.slope} ms of simulation a request sent + ${f.simByRequests.intercept} ms (R² ${f.simByRequests.r2})`)
+  console.log(`load average: ${result.load.before.join(', ')} before, ${result.load.after.join(', ')} after (up to ${result.load.max1m.toFixed(2)}) on ${result.platform.cpus} cores`)
+  console.log(`scaling: ${show(join(out, 'scaling.json'))}\nreport:  ${show(join(out, 'scaling.html'))}`)
+  return result.points.every((p) => p.measure !== undefined) ? 0 : 1
 }
 
 main().then((code) => { process.exit(code) }, (err: unknown) => {

@@ -6,11 +6,11 @@ import type { SimMetrics } from './metrics.js'
 import { ANSWER_2010, LEFT_THE_FEDERATION, RECEIVERS_2010, REQUESTS_2010, SENDERS_2010 } from './model.js'
 import type { Histogram } from './stats.js'
 
-const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
-const fmt = (n: number | null | undefined, digits = 1): string => n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-GB', { maximumFractionDigits: digits })
-const COLORS: readonly string[] = ['#1f5fa8', '#e08a1e', '#6b9f3a', '#b03a48', '#7a5195', '#3a8f8f']
+export const esc = (s: unknown): string => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+export const fmt = (n: number | null | undefined, digits = 1): string => n === null || n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-GB', { maximumFractionDigits: digits })
+export const COLORS: readonly string[] = ['#1f5fa8', '#e08a1e', '#6b9f3a', '#b03a48', '#7a5195', '#3a8f8f']
 
-interface Series { readonly name: string, readonly values: ReadonlyArray<number | null>, readonly color?: string | undefined }
+export interface Series { readonly name: string, readonly values: ReadonlyArray<number | null>, readonly color?: string | undefined }
 
 /** A round tick step (1, 2, 2.5 or 5 times a power of ten) giving about four ticks up to `max`. */
 function niceStep (span: number): number {
@@ -62,8 +62,8 @@ function barChart (opts: { labels: readonly string[], series: readonly Series[],
   return `<div class="wide"><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img"><text x="12" y="${top + plotH / 2}" transform="rotate(-90 12 ${top + plotH / 2})" text-anchor="middle" class="t">${esc(opts.yLabel)}</text>${legend}${parts.join('')}<line x1="${left}" x2="${W - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/></svg></div>`
 }
 
-/** Lines over a numeric x axis. */
-function lineChart (opts: { xs: readonly number[], series: readonly Series[], xLabel: string, yLabel: string, yMax?: number, yMin?: number, width?: number, height?: number }): string {
+/** Lines over a numeric x axis; `points` marks each value (with its figures as a tooltip), `xTicks` puts the x ticks there. */
+export function lineChart (opts: { xs: readonly number[], series: readonly Series[], xLabel: string, yLabel: string, yMax?: number, yMin?: number, width?: number, height?: number, points?: boolean, xTicks?: readonly number[] }): string {
   const W = opts.width ?? 640
   const H = opts.height ?? 240
   const left = 52
@@ -84,14 +84,14 @@ function lineChart (opts: { xs: readonly number[], series: readonly Series[], xL
   for (let v = yMin; v <= yMax + step / 1000; v += step) {
     parts.push(`<line x1="${left}" x2="${W - 14}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${left - 4}" y="${y(v) + 4}" text-anchor="end" class="t">${fmt(v, step < 1 ? 2 : 1)}</text>`)
   }
-  for (let i = 0; i <= 5; i++) {
-    const v = xMin + (xMax - xMin) * i / 5
-    parts.push(`<text x="${x(v)}" y="${H - bottom + 14}" text-anchor="middle" class="t">${fmt(v, 0)}</text>`)
+  for (const v of opts.xTicks ?? Array.from({ length: 6 }, (_, i) => xMin + (xMax - xMin) * i / 5)) {
+    parts.push(`<text x="${x(v)}" y="${H - bottom + 14}" text-anchor="middle" class="t">${fmt(v, opts.xTicks === undefined ? 0 : 2)}</text>`)
   }
   opts.series.forEach((s, j) => {
     const pts = opts.xs.map((xv, i) => [xv, s.values[i]] as const).filter((p): p is readonly [number, number] => p[1] !== null && p[1] !== undefined && Number.isFinite(p[1]))
     if (pts.length === 0) return
     parts.push(`<polyline fill="none" stroke="${s.color ?? COLORS[j % COLORS.length]}" stroke-width="1.8" points="${pts.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ')}"/>`)
+    if (opts.points === true) for (const [a, b] of pts) parts.push(`<circle cx="${x(a).toFixed(1)}" cy="${y(b).toFixed(1)}" r="3.2" fill="${s.color ?? COLORS[j % COLORS.length]}"><title>${esc(s.name)}: ${fmt(b, 2)} at ${esc(opts.xLabel)} ${fmt(a, 2)}</title></circle>`)
   })
   const legend = legendOf(opts.series, left)
   return `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img">${legend}<text x="12" y="${top + plotH / 2}" transform="rotate(-90 12 ${top + plotH / 2})" text-anchor="middle" class="t">${esc(opts.yLabel)}</text><text x="${left + plotW / 2}" y="${H - 4}" text-anchor="middle" class="t">${esc(opts.xLabel)}</text>${parts.join('')}<line x1="${left}" x2="${W - 14}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/></svg>`
@@ -119,9 +119,19 @@ function histogramChart (hs: ReadonlyArray<{ name: string, h: Histogram }>, unit
   })
 }
 
-function table (head: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
+export function table (head: readonly string[], rows: ReadonlyArray<readonly string[]>, cls = ''): string {
   return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`
 }
+
+/** The reports' style sheet (the run's report and the scaling study's page). */
+export const REPORT_STYLE = `body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.8em 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;vertical-align:top}
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}td ul{margin:.3em 0;padding-left:1.2em;text-align:left}
+.t{font-size:11px;fill:#444}.ok{color:#2a7d2a;font-weight:600}.bad{color:#b3261e;font-weight:600}
+.r{padding:0 5px;border-radius:3px}.r.good{background:#d7efd3}.r.fair{background:#fbefc5}.r.bad{background:#f6d0cc}.r.n\\/a{background:#eee}
+svg{display:block;margin:.6em 0;max-width:100%;height:auto}.wide{overflow-x:auto}.wide svg{max-width:none}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:12px}small{color:#666}
+`
 
 const rating = (r: string): string => `<span class="r ${esc(r)}">${esc(r)}</span>`
 
@@ -235,14 +245,7 @@ ${table(['action', 'count', 'mean real ms'], Object.entries(r.actions).map(([k, 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>IMI simulation: ${esc(s.name)}, seed ${s.seed}</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222}
-h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.8em 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 7px;text-align:right;vertical-align:top}
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}td ul{margin:.3em 0;padding-left:1.2em;text-align:left}
-.t{font-size:11px;fill:#444}.ok{color:#2a7d2a;font-weight:600}.bad{color:#b3261e;font-weight:600}
-.r{padding:0 5px;border-radius:3px}.r.good{background:#d7efd3}.r.fair{background:#fbefc5}.r.bad{background:#f6d0cc}.r.n\\/a{background:#eee}
-svg{display:block;margin:.6em 0;max-width:100%;height:auto}.wide{overflow-x:auto}.wide svg{max-width:none}pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:12px}small{color:#666}
-</style></head><body>
+${REPORT_STYLE}</style></head><body>
 <h1>IMI federation simulation: ${esc(s.name)}</h1>
 <p>${esc(s.description)}</p>
 <p><b>Seed</b> ${s.seed} · <b>states</b> ${esc(states.join(', '))}${s.federations > 1 ? ` · <b>federations</b> ${s.federations}` : ''} · <b>simulated</b> ${fmt(s.durationDays)} days from ${esc(s.start)}${s.drainDays > 0 ? ` + ${fmt(s.drainDays)} to drain` : ''} · <b>run</b> ${esc(r.startedAt)}, ${fmt(r.realMs.total / 1000)} s real, peak RSS ${fmt(r.rss.peakMb)} MB</p>
