@@ -43,9 +43,9 @@ describe('the request workflow with the keyboard alone, across two nodes', funct
   afterEach(() => { expect(a11y.serious, 'serious accessibility violations (axe-core)').to.deep.equal({}) })
 
   /** Logs in by typing: the app focuses the user name field itself. */
-  const keyboardLogin = async (page: Page, username: string, heading: string): Promise<void> => {
+  const keyboardLogin = async (page: Page, username: string, heading: string | RegExp): Promise<void> => {
     await page.getByRole('heading', { level: 1 }).waitFor()
-    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'username')
+    await page.waitForFunction("document.activeElement !== null && document.activeElement.getAttribute('name') === 'username'")
     await page.keyboard.type(username)
     await tabTo(page, 'the password', byName('password'))
     await page.keyboard.type(PASSWORD)

@@ -21,21 +21,25 @@ export interface Focused {
   readonly outline: string
 }
 
+/** Read in the page as source text: the tests' project has no DOM types. */
+const DESCRIBE_FOCUS = `(() => {
+  const el = document.activeElement
+  if (el === null || el === document.body) return { tag: 'body', type: '', name: '', text: '', label: '', checked: false, outline: 'none' }
+  const style = getComputedStyle(el)
+  const label = (el.labels && el.labels[0] ? el.labels[0].textContent : el.getAttribute('aria-label')) || ''
+  return {
+    tag: el.tagName.toLowerCase(),
+    type: el.type || '',
+    name: el.getAttribute('name') || '',
+    text: (el.innerText || el.textContent || '').trim().slice(0, 300),
+    label: label.trim().slice(0, 300),
+    checked: el.checked === true,
+    outline: style.outlineStyle === 'none' || style.outlineWidth === '0px' ? 'none' : style.outlineStyle + ' ' + style.outlineWidth
+  }
+})()`
+
 export async function focused (page: Page): Promise<Focused> {
-  return await page.evaluate(() => {
-    const el = document.activeElement as HTMLInputElement | null
-    if (el === null || el === document.body) return { tag: 'body', type: '', name: '', text: '', label: '', checked: false, outline: 'none' }
-    const style = getComputedStyle(el)
-    return {
-      tag: el.tagName.toLowerCase(),
-      type: el.type ?? '',
-      name: el.getAttribute('name') ?? '',
-      text: (el.innerText ?? el.textContent ?? '').trim().slice(0, 300),
-      label: ((el.labels?.[0]?.textContent ?? el.getAttribute('aria-label')) ?? '').trim().slice(0, 300),
-      checked: el.checked === true,
-      outline: style.outlineStyle === 'none' || style.outlineWidth === '0px' ? 'none' : `${style.outlineStyle} ${style.outlineWidth}`
-    }
-  })
+  return await page.evaluate(DESCRIBE_FOCUS) as Focused
 }
 
 /** Presses Tab (or Shift+Tab) until `match` holds for the focused element; fails after `max` presses. */
@@ -61,7 +65,7 @@ export const byLabel = (type: string, label: RegExp | string) => (f: Focused): b
 /** After a navigation the app puts the focus on the new page's heading. */
 export async function expectHeadingFocused (page: Page, heading: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name: heading }).waitFor()
-  await page.waitForFunction(() => document.activeElement?.tagName === 'H1')
+  await page.waitForFunction("document.activeElement !== null && document.activeElement.tagName === 'H1'")
   const f = await focused(page)
   if (typeof heading === 'string') expect(f.text).to.equal(heading)
   else expect(f.text).to.match(heading)
