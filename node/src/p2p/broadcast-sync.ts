@@ -51,6 +51,8 @@ export class BroadcastSync {
   /** Envelope ids being fetched by some catch-up: another one waits for it instead of fetching them again. */
   private readonly fetching = new Map<string, Promise<void>>()
   readonly antiEntropy: AntiEntropy
+  /** What this node's catch-ups cost: pages asked, ids listed, envelopes fetched, bytes received. */
+  readonly stats = { pages: 0, ids: 0, fetched: 0, bytes: 0 }
   private readonly libp2p: ImiLibp2p
   private readonly broadcaster: Broadcaster
   private readonly log: Logger
@@ -141,7 +143,9 @@ export class BroadcastSync {
         let page: IdPage
         try {
           await writeJson(lp, mark ?? {})
-          page = idPageOf(await readJson(lp))
+          page = idPageOf(await readJson(lp, this.stats))
+          this.stats.pages++
+          this.stats.ids += page.ids.length
           accepted += await this.fetchMissing(lp, page.ids, key)
           await writeJson(lp, { want: [] })
         } finally {
@@ -183,8 +187,9 @@ export class BroadcastSync {
       for (let i = 0; i < ids.length; i += WANT_BATCH) {
         const want = ids.slice(i, i + WANT_BATCH)
         await writeJson(lp, { want })
-        const reply = await readJson(lp)
+        const reply = await readJson(lp, this.stats)
         if (!Array.isArray(reply.entries) || reply.entries.length > want.length) throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
+        this.stats.fetched += reply.entries.length
         for (const raw of reply.entries as unknown[]) {
           try {
             const wire: WireEnvelope = decodeWireValue(raw)
@@ -222,8 +227,10 @@ type Lp = ReturnType<typeof lpStream>
 
 interface IdPage { readonly epoch: string, readonly from: number, readonly ids: string[], readonly next: number, readonly more: boolean }
 
-async function readJson (lp: Lp): Promise<Record<string, unknown>> {
-  const value: unknown = JSON.parse(new TextDecoder().decode((await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray()))
+async function readJson (lp: Lp, counted?: { bytes: number }): Promise<Record<string, unknown>> {
+  const bytes = (await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray()
+  if (counted !== undefined) counted.bytes += bytes.length
+  const value: unknown = JSON.parse(new TextDecoder().decode(bytes))
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImiError('ERR_SYNC_REPLY', 'not a sync message')
   return value as Record<string, unknown>
 }
