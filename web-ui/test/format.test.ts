@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { addDays, countryName, dueDate, fold, formatAge, formatDate, isOverdue, languageName, localName, todayIso } from '../src/format.js'
+import { addDays, countryName, dueDate, fold, formatAge, formatDate, formatDay, formatInDays, isOverdue, languageName, localName, todayIso } from '../src/format.js'
 
 describe('web UI formatting and deadlines', () => {
   it('shows calendar dates in the reader\'s language without shifting a day', () => {
@@ -20,6 +20,14 @@ describe('web UI formatting and deadlines', () => {
   it('says how old a directory copy is', () => {
     expect(formatAge(5 * 60_000, 'en')).to.equal('5 minutes ago')
     expect(formatAge(2 * 3_600_000, 'de')).to.equal('vor 2 Stunden')
+  })
+
+  it('says how far a deadline is in whole days, with the language\'s plurals, and the UTC day of an instant', () => {
+    expect(formatInDays(3, 'en')).to.equal('in 3 days')
+    expect(formatInDays(-1, 'cs')).to.equal('včera')
+    expect(formatInDays(5, 'pl')).to.equal('za 5 dni')
+    expect(formatDay(Date.UTC(2026, 2, 14), 'de')).to.equal('14.03.2026')
+    expect(formatDay(Date.UTC(2026, 2, 14, 23, 30), 'cs')).to.equal('14. 3. 2026')
   })
 
   it('folds case and accents for filtering', () => {

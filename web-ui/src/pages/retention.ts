@@ -42,13 +42,12 @@ function when (ctx: PageContext, at: number, now: number): Child {
 function dueTable (ctx: PageContext, due: { now: number, total: number, procedures: DueProcedure[] }): Child {
   const { t, lang } = ctx
   if (due.procedures.length === 0) return h('p', { class: 'empty' }, t('retention.empty'))
-  const coordinator = ctx.session.user.coordinator
   return [dataTable(t('retention.due.caption'), [t('retention.col.procedure'), t('retention.col.authority'), t('retention.col.closed'), t('retention.col.block'), t('retention.col.delete')],
     due.procedures.map((p) => {
       const label = `${t(`audit.kind.${p.kind}` satisfies MessageKey)} · ${areaLabel(t, p.area as LegislativeArea)} · ${p.id.slice(0, 8)}`
       const href = routeHref(p.kind === 'request' ? { page: 'request', id: p.id } : { page: 'alert', id: p.id })
       return h('tr', null,
-        h('th', { scope: 'row' }, coordinator && p.kind === 'alert' ? label : h('a', { href }, label)),
+        h('th', { scope: 'row' }, h('a', { href }, label)),
         h('td', null, p.authority ?? '–'),
         h('td', null, formatDay(p.closedAt, lang)),
         h('td', null, p.blockedAt === undefined ? when(ctx, p.blockAt, due.now) : h('span', { class: 'badge status-withdrawn' }, t('retention.blocked'))),
