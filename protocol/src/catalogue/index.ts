@@ -5,7 +5,7 @@
  */
 export { ANSWER_TYPES, type AnswerType, type AnswerValue, type CatalogueQuestion, type CatalogueTables, type CatalogueTexts, type QuestionSet } from './types.js'
 export {
-  CATALOGUE_KEYS, PROFESSIONAL_QUALIFICATIONS_SET, QUESTION_SETS, SERVICES_SET, UI_KEYS, YES_NO_KEYS, answerTypeKey, setTitleKey
+  CATALOGUE_KEYS, PATIENTS_RIGHTS_SET, POSTING_OF_WORKERS_SET, PROFESSIONAL_QUALIFICATIONS_SET, QUESTION_SETS, SERVICES_SET, UI_KEYS, YES_NO_KEYS, answerTypeKey, setTitleKey
 } from './sets.js'
 export { SET_REF_PATTERN, questionById, questionSet, questionSetRef, questionSetsFor } from './lookup.js'
 export {

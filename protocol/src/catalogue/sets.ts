@@ -81,7 +81,60 @@ export const SERVICES_SET = defineSet('services', 'services', 1, [
   ['services.supporting-document', 'attachment']
 ])
 
-export const QUESTION_SETS: readonly QuestionSet[] = Object.freeze([PROFESSIONAL_QUALIFICATIONS_SET, SERVICES_SET])
+/**
+ * Posting of Workers, Directive 2014/67/EU (the Enforcement Directive; administrative
+ * cooperation, Articles 6 and 7): the undertaking and the posting as the state of
+ * establishment can confirm them. Article 4 gives the elements of a genuine posting
+ * (substantial activities, where the worker habitually works); Article 9(1)(b) names the
+ * documents a host state may ask for.
+ */
+export const POSTING_OF_WORKERS_SET = defineSet('posting', 'posting-of-workers', 1, [
+  ['posting.registered', 'yes-no'],
+  ['posting.registration-date', 'date'],
+  ['posting.substantial-activities', 'yes-no'],
+  ['posting.contributions-paid', 'yes-no'],
+  ['posting.activity-details', 'text'],
+  ['posting.habitually-works', 'yes-no'],
+  ['posting.employment-relationship', 'yes-no'],
+  ['posting.a1-valid', 'yes-no'],
+  ['posting.penalties', 'yes-no'],
+  ['posting.penalty-kind', 'choice', [
+    'posting.penalty-kind.fine',
+    'posting.penalty-kind.suspension',
+    'posting.penalty-kind.criminal',
+    'posting.penalty-kind.other'
+  ]],
+  ['posting.documents', 'attachment']
+])
+
+/**
+ * Patients' rights in cross-border healthcare, Directive 2011/24/EU: a health
+ * professional's right to practise (Article 10(4)), a provider's authorisation and
+ * liability cover (Article 4(2)(b) and (d)), and prescriptions issued in another state
+ * (Article 11(1)).
+ */
+export const PATIENTS_RIGHTS_SET = defineSet('patients', 'patients-rights', 1, [
+  ['patients.right-to-practise', 'yes-no'],
+  ['patients.registered', 'yes-no'],
+  ['patients.registration-date', 'date'],
+  ['patients.restrictions', 'yes-no'],
+  ['patients.measure-kind', 'choice', [
+    'patients.measure-kind.restriction',
+    'patients.measure-kind.suspension',
+    'patients.measure-kind.withdrawal',
+    'patients.measure-kind.disciplinary'
+  ]],
+  ['patients.measure-details', 'text'],
+  ['patients.provider-authorised', 'yes-no'],
+  ['patients.liability-insurance', 'yes-no'],
+  ['patients.prescription-authentic', 'yes-no'],
+  ['patients.prescriber-entitled', 'yes-no'],
+  ['patients.supporting-document', 'attachment']
+])
+
+export const QUESTION_SETS: readonly QuestionSet[] = Object.freeze([
+  PROFESSIONAL_QUALIFICATIONS_SET, SERVICES_SET, POSTING_OF_WORKERS_SET, PATIENTS_RIGHTS_SET
+])
 
 /** Key of a set's title in the translation tables. */
 export function setTitleKey (setId: string): string {

@@ -1,8 +1,9 @@
 import { expect } from 'chai'
+import { createHash } from 'node:crypto'
 import {
   ANSWER_TYPES, CATALOGUE_KEYS, LANGUAGES, LEGISLATIVE_AREAS, QUESTION_ID_PATTERN, QUESTION_SETS, TRANSLATIONS, catalogueText,
   missingTranslations, questionById, questionSet, questionSetRef, questionSetsFor, renderAnswer, renderQuestion, renderSetTitle,
-  unusedTranslations, validateAnswerValue, type CatalogueTables
+  unusedTranslations, validateAnswerValue, type CatalogueTables, type QuestionSet
 } from '../../src/index.js'
 import { renderQuestionFrom, renderSetTitleFrom } from '../../src/catalogue/render.js'
 
@@ -15,11 +16,15 @@ const en = TRANSLATIONS.en
 const DIGEST = 'uU0nuZNNPgilLlLX2n2r-sSE7-N6U4DukIj3rOLvzek' // sha256("hello world"), base64url
 
 describe('question catalogue: structure', () => {
-  it('has the Professional Qualifications and Services sets, each of at least 12 questions using all five answer types', () => {
+  it('has a set for Professional Qualifications, Services, Posting of Workers and Patients\' rights, each of at least 11 questions using all five answer types', () => {
     expect(questionSetsFor('professional-qualifications').map((s) => s.id)).to.deep.equal(['pq'])
     expect(questionSetsFor('services').map((s) => s.id)).to.deep.equal(['services'])
+    expect(questionSetsFor('posting-of-workers').map((s) => s.id)).to.deep.equal(['posting'])
+    expect(questionSetsFor('patients-rights').map((s) => s.id)).to.deep.equal(['patients'])
+    expect(questionSetsFor('e-commerce')).to.deep.equal([])
+    expect(questionSetsFor('no-such-area')).to.deep.equal([])
     for (const set of QUESTION_SETS) {
-      expect(set.questions.length, set.id).to.be.at.least(12)
+      expect(set.questions.length, set.id).to.be.at.least(11)
       expect(new Set(set.questions.map((q) => q.type)), set.id).to.deep.equal(new Set(ANSWER_TYPES))
       expect(LEGISLATIVE_AREAS as readonly string[]).to.include(set.area)
       expect(Number.isSafeInteger(set.version) && set.version >= 1, set.id).to.equal(true)
@@ -64,6 +69,23 @@ describe('question catalogue: structure', () => {
     expect(questionSet('pq@0')).to.equal(undefined)
     expect(questionSet('nope')).to.equal(undefined)
     expect(questionSet('__proto__')).to.equal(undefined)
+    for (const set of QUESTION_SETS) expect(questionSet(questionSetRef(set)), set.id).to.equal(set)
+  })
+
+  // The structure of each published `id@version`: ids, answer types and options travel on
+  // the wire, so changing any of them without bumping the set's version (sets.ts) fails here.
+  // Bump the version and add the new line; a reworded text that changes what is asked needs
+  // a bump too, which no digest can see.
+  const PUBLISHED: Readonly<Record<string, string>> = {
+    'pq@1': '0d8c274159d28356',
+    'services@1': '069e5f83a316e9eb',
+    'posting@1': '81127f1c88b792d3',
+    'patients@1': 'c9daf19434af5c46'
+  }
+  it('changes no published set without a new version', () => {
+    const digest = (set: QuestionSet): string => createHash('sha256')
+      .update(JSON.stringify(set.questions.map((q) => [q.id, q.type, q.options ?? []]))).digest('hex').slice(0, 16)
+    expect(Object.fromEntries(QUESTION_SETS.map((set) => [questionSetRef(set), digest(set)]))).to.deep.equal(PUBLISHED)
   })
 })
 
@@ -84,6 +106,35 @@ describe('question catalogue: translations', () => {
 
   it('has no key that the catalogue does not use', () => {
     expect(unusedTranslations()).to.deep.equal([])
+  })
+
+  it('renders every set\'s title, questions and options in every language without falling back', () => {
+    for (const lang of LANGUAGES) {
+      for (const set of QUESTION_SETS) {
+        expect(renderSetTitle(set.id, lang), `${lang} ${set.id}`).to.deep.include({ lang, fallback: false })
+        for (const q of set.questions) {
+          const r = renderQuestion(q.id, lang)
+          expect(r, `${lang} ${q.id}`).to.deep.include({ lang, fallback: false })
+          expect(r.notice, `${lang} ${q.id}`).to.equal(undefined)
+          const ids = q.type === 'choice' ? q.options : q.type === 'yes-no' ? ['yes', 'no'] : []
+          expect(r.options.map((o) => o.id), `${lang} ${q.id}`).to.deep.equal(ids)
+          expect(new Set(r.options.map((o) => o.text)).size, `${lang} ${q.id}: two options read the same`).to.equal(r.options.length)
+        }
+      }
+    }
+  })
+
+  it('asks no two questions of a set, and offers no two options of a question, with the same words', () => {
+    const problems: string[] = []
+    for (const lang of LANGUAGES) {
+      for (const set of QUESTION_SETS) {
+        const texts = set.questions.map((q) => TRANSLATIONS[lang][q.id])
+        if (new Set(texts).size !== texts.length) problems.push(`${lang} ${set.id}`)
+      }
+      const titles = QUESTION_SETS.map((set) => TRANSLATIONS[lang][`set.${set.id}.title`])
+      if (new Set(titles).size !== titles.length) problems.push(`${lang} set titles`)
+    }
+    expect(problems).to.deep.equal([])
   })
 
   it('has no untranslated copy of the English text (short labels such as "Date" or "No" may coincide)', () => {
@@ -181,7 +232,8 @@ describe('question catalogue: rendering', () => {
     expect(codeOf(() => renderQuestion('pq.no-such-question', 'de'))).to.equal('ERR_UNKNOWN_QUESTION')
     expect(codeOf(() => renderQuestion('toString', 'de'))).to.equal('ERR_UNKNOWN_QUESTION')
     expect(codeOf(() => catalogueText('constructor', 'de'))).to.equal('ERR_UNKNOWN_QUESTION')
-    expect(codeOf(() => renderSetTitle('patients', 'de'))).to.equal('ERR_UNKNOWN_QUESTION_SET')
+    expect(codeOf(() => renderSetTitle('ecommerce', 'de'))).to.equal('ERR_UNKNOWN_QUESTION_SET')
+    expect(codeOf(() => renderSetTitle('posting@2', 'de'))).to.equal('ERR_UNKNOWN_QUESTION_SET')
     expect(codeOf(() => renderSetTitle('pq@99', 'de'))).to.equal('ERR_UNKNOWN_QUESTION_SET')
     expect(codeOf(() => validateAnswerValue('pq.nope', { type: 'yes-no', value: true }))).to.equal('ERR_UNKNOWN_QUESTION')
   })
@@ -193,6 +245,58 @@ describe('question catalogue: rendering', () => {
     expect(renderAnswer('pq.sanction-details', { type: 'text', text: 'Zawieszenie na 6 miesięcy' }, 'en'))
       .to.deep.equal({ text: 'Zawieszenie na 6 miesięcy', fallback: false, original: true })
     expect(codeOf(() => renderAnswer('services.measure-kind', { type: 'choice', option: 'pq.sanction-kind.criminal' }, 'en'))).to.equal('ERR_INVALID_ANSWER')
+  })
+})
+
+describe('question catalogue: Posting of Workers and Patients\' rights', () => {
+  it('names each set\'s directive in its title, in every language', () => {
+    for (const lang of LANGUAGES) {
+      expect(renderSetTitle('posting', lang).text, lang).to.match(/2014\/67\//)
+      expect(renderSetTitle('patients@1', lang).text, lang).to.match(/2011\/24\//)
+    }
+    expect(renderSetTitle('posting', 'de')).to.deep.equal({ id: 'posting', text: 'Entsendung von Arbeitnehmern (Richtlinie 2014/67/EU)', lang: 'de', fallback: false })
+    expect(renderSetTitle('patients', 'fr').text).to.equal('Droits des patients en matière de soins de santé transfrontaliers (directive 2011/24/UE)')
+  })
+
+  it('renders a posting question for the Polish and Romanian authorities, with its yes-no answers', () => {
+    const pl = renderQuestion('posting.a1-valid', 'pl')
+    expect(pl).to.deep.include({ lang: 'pl', fallback: false })
+    expect(pl.text).to.match(/dokument przenośny A1/)
+    expect(pl.options.map((o) => o.text)).to.deep.equal(['Tak', 'Nie'])
+    expect(renderQuestion('posting.substantial-activities', 'ro').text).to.match(/^Întreprinderea desfășoară efectiv/)
+    // The portable document keeps its name A1 in every language.
+    for (const lang of LANGUAGES) expect(TRANSLATIONS[lang]['posting.a1-valid'], lang).to.include('A1')
+  })
+
+  it('renders the options of the choice questions in the reader\'s language', () => {
+    const cs = renderQuestion('patients.measure-kind', 'cs')
+    expect(cs.options.map((o) => o.id)).to.deep.equal(questionById('patients.measure-kind')!.options)
+    expect(cs.options[1]).to.deep.equal({ id: 'patients.measure-kind.suspension', text: 'Pozastavení oprávnění k výkonu povolání', fallback: false })
+    const italian = renderQuestion('posting.penalty-kind', 'it')
+    expect(italian.options.map((o) => o.text)).to.deep.equal(['Sanzione amministrativa pecuniaria', 'Sospensione o divieto dell’attività', 'Sanzione penale', 'Altra misura'])
+  })
+
+  it('takes answers of each type and renders them for the other side', () => {
+    expect(validateAnswerValue('posting.registration-date', { type: 'date', date: '2019-03-01' })).to.deep.equal({ type: 'date', date: '2019-03-01' })
+    expect(validateAnswerValue('patients.registration-date', { type: 'date', date: '2008-02-29' })).to.deep.equal({ type: 'date', date: '2008-02-29' })
+    expect(validateAnswerValue('posting.documents', { type: 'attachment', attachment: DIGEST })).to.deep.equal({ type: 'attachment', attachment: DIGEST })
+    expect(validateAnswerValue('patients.supporting-document', { type: 'attachment', attachment: DIGEST })).to.have.property('type', 'attachment')
+    expect(renderAnswer('posting.penalty-kind', { type: 'choice', option: 'posting.penalty-kind.suspension' }, 'de'))
+      .to.deep.equal({ text: 'Aussetzung oder Untersagung der Tätigkeit', lang: 'de', fallback: false, original: false })
+    expect(renderAnswer('patients.restrictions', { type: 'yes-no', value: true }, 'ga')).to.deep.equal({ text: 'Tá', lang: 'ga', fallback: false, original: false })
+    expect(renderAnswer('patients.measure-details', { type: 'text', text: 'Zawieszenie na 6 miesięcy' }, 'en'))
+      .to.deep.equal({ text: 'Zawieszenie na 6 miesięcy', fallback: false, original: true })
+    expect(renderAnswer('posting.activity-details', { type: 'text', text: 'Biuro w Katowicach, 40 pracowników.' }, 'de')).to.have.property('original', true)
+  })
+
+  it('refuses answers that do not fit the new questions', () => {
+    expect(codeOf(() => validateAnswerValue('posting.penalty-kind', { type: 'choice', option: 'patients.measure-kind.suspension' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('patients.measure-kind', { type: 'choice', option: 'pq.sanction-kind.disciplinary' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('posting.a1-valid', { type: 'text', text: 'yes' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('patients.registration-date', { type: 'date', date: '2025-02-29' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('posting.documents', { type: 'attachment', attachment: 'payslips.pdf' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('posting.activity-details', { type: 'text', text: ' ' }))).to.equal('ERR_INVALID_ANSWER')
+    expect(codeOf(() => validateAnswerValue('posting.no-such-question', { type: 'yes-no', value: true }))).to.equal('ERR_UNKNOWN_QUESTION')
   })
 })
 

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Odborné kvalifikace (směrnice 2005/36/ES)',
   'set.services.title': 'Služby (směrnice 2006/123/ES)',
+  'set.posting.title': 'Vysílání pracovníků (směrnice 2014/67/EU)',
+  'set.patients.title': 'Práva pacientů v přeshraniční zdravotní péči (směrnice 2011/24/EU)',
   'answer.yes': 'Ano',
   'answer.no': 'Ne',
   'ui.fallback-notice': 'Zobrazeno v angličtině: překlad zatím není k dispozici',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Byly poskytovateli uloženy trestní sankce nebo kárná či správní opatření, která se přímo týkají jeho způsobilosti nebo profesní spolehlivosti?',
   'services.insurance': 'Je poskytovatel pro dotčenou činnost pojištěn pro případ odpovědnosti za škodu způsobenou výkonem povolání nebo má rovnocennou záruku?',
   'services.inspection-findings': 'Popište prosím výsledky kontrol, inspekcí nebo šetření provedených na základě žádosti.',
-  'services.supporting-document': 'Přiložte prosím povolení, příslušné rozhodnutí nebo výpis z rejstříku.'
+  'services.supporting-document': 'Přiložte prosím povolení, příslušné rozhodnutí nebo výpis z rejstříku.',
+
+  // Vysílání pracovníků
+  'posting.registered': 'Je podnik, který pracovníka vysílá, zapsán v obchodním rejstříku nebo v jiném veřejném rejstříku ve vašem členském státě?',
+  'posting.registration-date': 'Ode kterého dne je podnik ve vašem členském státě zapsán?',
+  'posting.substantial-activities': 'Vykonává podnik ve vašem členském státě skutečně podstatnou činnost jinou než čistě interní řídicí nebo administrativní činnost?',
+  'posting.contributions-paid': 'Platí podnik ve vašem členském státě daně a příspěvky na sociální zabezpečení?',
+  'posting.activity-details': 'Popište prosím činnost podniku ve vašem členském státě: jeho provozovny, zaměstnance, které tam zaměstnává, zakázky, které tam plní, a obrat, kterého tam dosahuje.',
+  'posting.habitually-works': 'Pracuje vyslaný pracovník mimo dobu vyslání obvykle ve vašem členském státě?',
+  'posting.employment-relationship': 'Trvá po dobu vyslání pracovněprávní vztah mezi podnikem a vyslaným pracovníkem?',
+  'posting.a1-valid': 'Je přenosný dokument A1 předložený pro vyslaného pracovníka platný pro dobu vyslání?',
+  'posting.penalties': 'Byly podniku uloženy sankce nebo pokuty za porušení pracovněprávních předpisů nebo předpisů o vysílání pracovníků?',
+  'posting.penalty-kind': 'Jaký druh sankce nebo opatření byl uložen?',
+  'posting.penalty-kind.fine': 'Správní pokuta',
+  'posting.penalty-kind.suspension': 'Pozastavení nebo zákaz činnosti',
+  'posting.penalty-kind.criminal': 'Trestní sankce',
+  'posting.penalty-kind.other': 'Jiné opatření',
+  'posting.documents': 'Přiložte prosím požadované doklady, například pracovní smlouvu, výplatní pásky, evidenci pracovní doby nebo doklady o výplatě mzdy.',
+
+  // Práva pacientů
+  'patients.right-to-practise': 'Má zdravotnický pracovník oprávnění k výkonu povolání ve vašem členském státě?',
+  'patients.registered': 'Je zdravotnický pracovník zapsán v celostátním nebo místním registru zdravotnických pracovníků uvedeném v žádosti?',
+  'patients.registration-date': 'Ode kterého dne je zdravotnický pracovník v tomto registru zapsán?',
+  'patients.restrictions': 'Podléhá oprávnění zdravotnického pracovníka k výkonu povolání nějakému omezení nebo kárnému opatření, i dočasnému?',
+  'patients.measure-kind': 'O jaký druh omezení nebo opatření jde?',
+  'patients.measure-kind.restriction': 'Omezení oprávnění k výkonu povolání',
+  'patients.measure-kind.suspension': 'Pozastavení oprávnění k výkonu povolání',
+  'patients.measure-kind.withdrawal': 'Vyškrtnutí z registru nebo odnětí oprávnění k výkonu povolání',
+  'patients.measure-kind.disciplinary': 'Jiné kárné opatření',
+  'patients.measure-details': 'Popište prosím omezení nebo opatření: orgán, který je uložil, jeho rozsah a dobu trvání.',
+  'patients.provider-authorised': 'Má poskytovatel zdravotní péče ve vašem členském státě oprávnění nebo registraci k poskytování dotčené zdravotní péče?',
+  'patients.liability-insurance': 'Je poskytovatel zdravotní péče krytý pojištěním profesní odpovědnosti nebo zárukou či obdobným opatřením?',
+  'patients.prescription-authentic': 'Je přiložený lékařský předpis pravý?',
+  'patients.prescriber-entitled': 'Vystavil lékařský předpis příslušník regulovaného zdravotnického povolání, který je ve vašem členském státě k předepisování ze zákona oprávněn?',
+  'patients.supporting-document': 'Přiložte prosím příslušné rozhodnutí, osvědčení nebo výpis z registru.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Erhvervsmæssige kvalifikationer (direktiv 2005/36/EF)',
   'set.services.title': 'Tjenesteydelser (direktiv 2006/123/EF)',
+  'set.posting.title': 'Udstationering af arbejdstagere (direktiv 2014/67/EU)',
+  'set.patients.title': 'Patientrettigheder i forbindelse med grænseoverskridende sundhedsydelser (direktiv 2011/24/EU)',
   'answer.yes': 'Ja',
   'answer.no': 'Nej',
   'ui.fallback-notice': 'Vises på engelsk: endnu ingen oversættelse',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Er tjenesteyderen blevet pålagt strafferetlige sanktioner eller disciplinære eller administrative sanktioner, der har direkte betydning for dennes kompetence eller faglige pålidelighed?',
   'services.insurance': 'Er tjenesteyderen for den pågældende aktivitet dækket af en erhvervsansvarsforsikring eller en tilsvarende garanti?',
   'services.inspection-findings': 'Beskriv resultaterne af de kontroller, inspektioner eller undersøgelser, der er foretaget på baggrund af anmodningen.',
-  'services.supporting-document': 'Vedlæg venligst tilladelsen, den pågældende afgørelse eller en udskrift fra registret.'
+  'services.supporting-document': 'Vedlæg venligst tilladelsen, den pågældende afgørelse eller en udskrift fra registret.',
+
+  // Udstationering af arbejdstagere
+  'posting.registered': 'Er den virksomhed, der udstationerer arbejdstageren, registreret i handelsregistret eller i et andet offentligt register i jeres medlemsstat?',
+  'posting.registration-date': 'Fra hvilken dato har virksomheden været registreret i jeres medlemsstat?',
+  'posting.substantial-activities': 'Udøver virksomheden reelt væsentlige aktiviteter i jeres medlemsstat, der ikke blot vedrører intern ledelse eller administration?',
+  'posting.contributions-paid': 'Betaler virksomheden skat og sociale sikringsbidrag i jeres medlemsstat?',
+  'posting.activity-details': 'Beskriv virksomhedens aktiviteter i jeres medlemsstat: dens lokaler, det personale, den beskæftiger der, de kontrakter, den udfører der, og den omsætning, den opnår der.',
+  'posting.habitually-works': 'Arbejder den udstationerede arbejdstager sædvanligvis i jeres medlemsstat uden for udstationeringsperioden?',
+  'posting.employment-relationship': 'Består der et ansættelsesforhold mellem virksomheden og den udstationerede arbejdstager i udstationeringsperioden?',
+  'posting.a1-valid': 'Er det bærbare dokument A1, der er forelagt for den udstationerede arbejdstager, gyldigt for udstationeringsperioden?',
+  'posting.penalties': 'Er virksomheden blevet pålagt sanktioner eller bøder for overtrædelse af reglerne om beskæftigelse eller om udstationering af arbejdstagere?',
+  'posting.penalty-kind': 'Hvilken type sanktion eller foranstaltning blev pålagt?',
+  'posting.penalty-kind.fine': 'Administrativ bøde',
+  'posting.penalty-kind.suspension': 'Suspension af eller forbud mod aktiviteten',
+  'posting.penalty-kind.criminal': 'Strafferetlig sanktion',
+  'posting.penalty-kind.other': 'Anden foranstaltning',
+  'posting.documents': 'Vedlæg venligst de ønskede dokumenter, f.eks. ansættelseskontrakten, lønsedler, timesedler eller bevis for lønudbetaling.',
+
+  // Patientrettigheder
+  'patients.right-to-practise': 'Har sundhedspersonen ret til at udøve erhvervet i jeres medlemsstat?',
+  'patients.registered': 'Er sundhedspersonen registreret i det nationale eller lokale register over sundhedspersoner, der er nævnt i anmodningen?',
+  'patients.registration-date': 'Fra hvilken dato har sundhedspersonen været registreret i dette register?',
+  'patients.restrictions': 'Er sundhedspersonens ret til at udøve erhvervet underlagt nogen begrænsning eller disciplinær foranstaltning, også en midlertidig?',
+  'patients.measure-kind': 'Hvilken type begrænsning eller foranstaltning gælder?',
+  'patients.measure-kind.restriction': 'Begrænsning af retten til at udøve erhvervet',
+  'patients.measure-kind.suspension': 'Suspension af retten til at udøve erhvervet',
+  'patients.measure-kind.withdrawal': 'Sletning af registret eller frakendelse af retten til at udøve erhvervet',
+  'patients.measure-kind.disciplinary': 'Anden disciplinær foranstaltning',
+  'patients.measure-details': 'Beskriv begrænsningen eller foranstaltningen: den myndighed, der pålagde den, dens omfang og varighed.',
+  'patients.provider-authorised': 'Har sundhedstjenesteyderen tilladelse eller registrering til at levere de pågældende sundhedsydelser i jeres medlemsstat?',
+  'patients.liability-insurance': 'Er sundhedstjenesteyderen dækket af en erhvervsansvarsforsikring eller en garanti eller lignende ordning?',
+  'patients.prescription-authentic': 'Er den vedlagte recept ægte?',
+  'patients.prescriber-entitled': 'Er recepten udstedt af et medlem af et lovreguleret sundhedserhverv, som har lovlig ret til at udskrive recepter i jeres medlemsstat?',
+  'patients.supporting-document': 'Vedlæg venligst den relevante afgørelse, attest eller udskrift fra registret.'
 }

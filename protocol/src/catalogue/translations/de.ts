@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Berufsqualifikationen (Richtlinie 2005/36/EG)',
   'set.services.title': 'Dienstleistungen (Richtlinie 2006/123/EG)',
+  'set.posting.title': 'Entsendung von Arbeitnehmern (Richtlinie 2014/67/EU)',
+  'set.patients.title': 'Patientenrechte in der grenzüberschreitenden Gesundheitsversorgung (Richtlinie 2011/24/EU)',
   'answer.yes': 'Ja',
   'answer.no': 'Nein',
   'ui.fallback-notice': 'Auf Englisch angezeigt: noch keine Übersetzung vorhanden',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Wurden gegen den Dienstleistungserbringer strafrechtliche Sanktionen oder Disziplinar- oder Verwaltungsmaßnahmen verhängt, die seine Kompetenz oder berufliche Zuverlässigkeit unmittelbar betreffen?',
   'services.insurance': 'Verfügt der Dienstleistungserbringer für die betreffende Tätigkeit über eine Berufshaftpflichtversicherung oder eine gleichwertige Sicherheit?',
   'services.inspection-findings': 'Bitte beschreiben Sie die Ergebnisse der auf das Ersuchen hin durchgeführten Kontrollen, Prüfungen oder Untersuchungen.',
-  'services.supporting-document': 'Bitte fügen Sie die Genehmigung, die betreffende Entscheidung oder einen Registerauszug bei.'
+  'services.supporting-document': 'Bitte fügen Sie die Genehmigung, die betreffende Entscheidung oder einen Registerauszug bei.',
+
+  // Entsendung von Arbeitnehmern
+  'posting.registered': 'Ist das Unternehmen, das den Arbeitnehmer entsendet, in Ihrem Mitgliedstaat im Handelsregister oder in einem anderen öffentlichen Register eingetragen?',
+  'posting.registration-date': 'Seit welchem Datum ist das Unternehmen in Ihrem Mitgliedstaat eingetragen?',
+  'posting.substantial-activities': 'Übt das Unternehmen in Ihrem Mitgliedstaat tatsächlich wesentliche Tätigkeiten aus, die über rein interne Management- oder Verwaltungstätigkeiten hinausgehen?',
+  'posting.contributions-paid': 'Entrichtet das Unternehmen in Ihrem Mitgliedstaat Steuern und Sozialversicherungsbeiträge?',
+  'posting.activity-details': 'Bitte beschreiben Sie die Tätigkeit des Unternehmens in Ihrem Mitgliedstaat: seine Geschäftsräume, das dort beschäftigte Personal, die dort ausgeführten Aufträge und den dort erzielten Umsatz.',
+  'posting.habitually-works': 'Arbeitet der entsandte Arbeitnehmer außerhalb der Entsendung gewöhnlich in Ihrem Mitgliedstaat?',
+  'posting.employment-relationship': 'Besteht während der Entsendung ein Arbeitsverhältnis zwischen dem Unternehmen und dem entsandten Arbeitnehmer?',
+  'posting.a1-valid': 'Ist das für den entsandten Arbeitnehmer vorgelegte tragbare Dokument A1 für den Zeitraum der Entsendung gültig?',
+  'posting.penalties': 'Wurden gegen das Unternehmen Sanktionen oder Geldbußen wegen Verstößen gegen arbeitsrechtliche Vorschriften oder gegen die Vorschriften über die Entsendung von Arbeitnehmern verhängt?',
+  'posting.penalty-kind': 'Welche Art von Sanktion oder Maßnahme wurde verhängt?',
+  'posting.penalty-kind.fine': 'Geldbuße',
+  'posting.penalty-kind.suspension': 'Aussetzung oder Untersagung der Tätigkeit',
+  'posting.penalty-kind.criminal': 'Strafrechtliche Sanktion',
+  'posting.penalty-kind.other': 'Sonstige Maßnahme',
+  'posting.documents': 'Bitte fügen Sie die angeforderten Unterlagen bei, etwa den Arbeitsvertrag, Lohnzettel, Arbeitszeitnachweise oder Belege über die Entgeltzahlung.',
+
+  // Patientenrechte
+  'patients.right-to-practise': 'Ist der/die Angehörige der Gesundheitsberufe berechtigt, den Beruf in Ihrem Mitgliedstaat auszuüben?',
+  'patients.registered': 'Ist der/die Angehörige der Gesundheitsberufe in dem im Ersuchen genannten nationalen oder lokalen Register der Angehörigen der Gesundheitsberufe eingetragen?',
+  'patients.registration-date': 'Seit welchem Datum ist der/die Angehörige der Gesundheitsberufe in diesem Register eingetragen?',
+  'patients.restrictions': 'Unterliegt die Berufsausübungsberechtigung des/der Angehörigen der Gesundheitsberufe einer Beschränkung oder Disziplinarmaßnahme, auch nur einer vorübergehenden?',
+  'patients.measure-kind': 'Welche Art von Beschränkung oder Maßnahme gilt?',
+  'patients.measure-kind.restriction': 'Beschränkung der Berufsausübungsberechtigung',
+  'patients.measure-kind.suspension': 'Ruhen der Berufsausübungsberechtigung',
+  'patients.measure-kind.withdrawal': 'Löschung aus dem Register oder Entzug der Berufsausübungsberechtigung',
+  'patients.measure-kind.disciplinary': 'Sonstige Disziplinarmaßnahme',
+  'patients.measure-details': 'Bitte beschreiben Sie die Beschränkung oder Maßnahme: verhängende Behörde, Umfang und Dauer.',
+  'patients.provider-authorised': 'Ist der Gesundheitsdienstleister in Ihrem Mitgliedstaat zur Erbringung der betreffenden Gesundheitsdienstleistungen zugelassen oder registriert?',
+  'patients.liability-insurance': 'Verfügt der Gesundheitsdienstleister über eine Berufshaftpflichtversicherung oder eine Garantie oder ähnliche Regelung?',
+  'patients.prescription-authentic': 'Ist die beigefügte Verschreibung echt?',
+  'patients.prescriber-entitled': 'Wurde die Verschreibung von einem Angehörigen eines reglementierten Gesundheitsberufs ausgestellt, der in Ihrem Mitgliedstaat rechtlich zur Verschreibung befugt ist?',
+  'patients.supporting-document': 'Bitte fügen Sie die betreffende Entscheidung, Bescheinigung oder den betreffenden Registerauszug bei.'
 }

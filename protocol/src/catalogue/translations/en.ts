@@ -7,6 +7,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Professional Qualifications (Directive 2005/36/EC)',
   'set.services.title': 'Services (Directive 2006/123/EC)',
+  'set.posting.title': 'Posting of Workers (Directive 2014/67/EU)',
+  'set.patients.title': 'Patients\' Rights in Cross-Border Healthcare (Directive 2011/24/EU)',
   'answer.yes': 'Yes',
   'answer.no': 'No',
   'ui.fallback-notice': 'Shown in English: no translation yet',
@@ -65,5 +67,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Has the provider been subject to criminal penalties or to disciplinary or administrative sanctions directly relevant to its competence or professional reliability?',
   'services.insurance': 'Is the provider covered by professional liability insurance or an equivalent guarantee for the activity concerned?',
   'services.inspection-findings': 'Please describe the findings of the checks, inspections or investigations carried out following the request.',
-  'services.supporting-document': 'Please attach the authorisation, the decision concerned or an extract from the register.'
+  'services.supporting-document': 'Please attach the authorisation, the decision concerned or an extract from the register.',
+
+  // Posting of Workers
+  'posting.registered': 'Is the undertaking posting the worker entered in the commercial register or another public register in your member state?',
+  'posting.registration-date': 'Since what date has the undertaking been registered in your member state?',
+  'posting.substantial-activities': 'Does the undertaking genuinely perform substantial activities in your member state, other than purely internal management or administrative activities?',
+  'posting.contributions-paid': 'Does the undertaking pay taxes and social security contributions in your member state?',
+  'posting.activity-details': 'Please describe the undertaking\'s activities in your member state: its premises, the staff it employs there, the contracts it performs there and the turnover it realises there.',
+  'posting.habitually-works': 'Does the posted worker habitually work in your member state when not posted?',
+  'posting.employment-relationship': 'Is there an employment relationship between the undertaking and the posted worker during the period of posting?',
+  'posting.a1-valid': 'Is the portable document A1 presented for the posted worker valid for the period of posting?',
+  'posting.penalties': 'Has the undertaking been subject to penalties or fines for infringements of the rules on employment or on the posting of workers?',
+  'posting.penalty-kind': 'What kind of penalty or measure was imposed?',
+  'posting.penalty-kind.fine': 'Administrative fine',
+  'posting.penalty-kind.suspension': 'Suspension or prohibition of the activity',
+  'posting.penalty-kind.criminal': 'Criminal penalty',
+  'posting.penalty-kind.other': 'Other measure',
+  'posting.documents': 'Please attach the documents requested, such as the employment contract, payslips, time sheets or proof of payment of wages.',
+
+  // Patients' Rights
+  'patients.right-to-practise': 'Does the health professional have the right to practise the profession in your member state?',
+  'patients.registered': 'Is the health professional entered in the national or local register of health professionals named in the request?',
+  'patients.registration-date': 'Since what date has the health professional been entered in that register?',
+  'patients.restrictions': 'Is the health professional\'s right to practise subject to any restriction or disciplinary measure, even a temporary one?',
+  'patients.measure-kind': 'What kind of restriction or measure applies?',
+  'patients.measure-kind.restriction': 'Restriction of the right to practise',
+  'patients.measure-kind.suspension': 'Suspension of the right to practise',
+  'patients.measure-kind.withdrawal': 'Removal from the register or withdrawal of the right to practise',
+  'patients.measure-kind.disciplinary': 'Other disciplinary measure',
+  'patients.measure-details': 'Please describe the restriction or measure: the authority that imposed it, its scope and its duration.',
+  'patients.provider-authorised': 'Is the healthcare provider authorised or registered to provide the healthcare concerned in your member state?',
+  'patients.liability-insurance': 'Is the healthcare provider covered by professional liability insurance or a guarantee or similar arrangement?',
+  'patients.prescription-authentic': 'Is the attached prescription authentic?',
+  'patients.prescriber-entitled': 'Was the prescription issued by a member of a regulated health profession who is legally entitled to prescribe in your member state?',
+  'patients.supporting-document': 'Please attach the relevant decision, certificate or extract from the register.'
 }

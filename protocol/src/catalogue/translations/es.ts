@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Cualificaciones profesionales (Directiva 2005/36/CE)',
   'set.services.title': 'Servicios (Directiva 2006/123/CE)',
+  'set.posting.title': 'Desplazamiento de trabajadores (Directiva 2014/67/UE)',
+  'set.patients.title': 'Derechos de los pacientes en la asistencia sanitaria transfronteriza (Directiva 2011/24/UE)',
   'answer.yes': 'Sí',
   'answer.no': 'No',
   'ui.fallback-notice': 'Se muestra en inglés: aún no hay traducción',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': '¿Ha sido objeto el prestador de sanciones penales o de sanciones disciplinarias o administrativas directamente relacionadas con su competencia o fiabilidad profesional?',
   'services.insurance': '¿Está cubierto el prestador por un seguro de responsabilidad profesional o una garantía equivalente para la actividad de que se trate?',
   'services.inspection-findings': 'Describa los resultados de las comprobaciones, inspecciones o investigaciones realizadas a raíz de la solicitud.',
-  'services.supporting-document': 'Adjunte la autorización, la resolución correspondiente o un extracto del registro.'
+  'services.supporting-document': 'Adjunte la autorización, la resolución correspondiente o un extracto del registro.',
+
+  // Desplazamiento de trabajadores
+  'posting.registered': '¿Está la empresa que desplaza al trabajador inscrita en el registro mercantil o en otro registro público de su Estado miembro?',
+  'posting.registration-date': '¿Desde qué fecha está inscrita la empresa en su Estado miembro?',
+  'posting.substantial-activities': '¿Realiza la empresa realmente en su Estado miembro actividades sustantivas distintas de las puramente administrativas o de gestión interna?',
+  'posting.contributions-paid': '¿Paga la empresa impuestos y cotizaciones a la seguridad social en su Estado miembro?',
+  'posting.activity-details': 'Describa las actividades de la empresa en su Estado miembro: sus locales, el personal que emplea allí, los contratos que ejecuta allí y el volumen de negocios que realiza allí.',
+  'posting.habitually-works': '¿Trabaja habitualmente el trabajador desplazado en su Estado miembro cuando no está desplazado?',
+  'posting.employment-relationship': '¿Existe una relación laboral entre la empresa y el trabajador desplazado durante el período de desplazamiento?',
+  'posting.a1-valid': '¿Es válido para el período de desplazamiento el documento portátil A1 presentado para el trabajador desplazado?',
+  'posting.penalties': '¿Se han impuesto a la empresa sanciones o multas por infracciones de las normas laborales o de las normas sobre desplazamiento de trabajadores?',
+  'posting.penalty-kind': '¿Qué tipo de sanción o medida se impuso?',
+  'posting.penalty-kind.fine': 'Multa administrativa',
+  'posting.penalty-kind.suspension': 'Suspensión o prohibición de la actividad',
+  'posting.penalty-kind.criminal': 'Sanción penal',
+  'posting.penalty-kind.other': 'Otra medida',
+  'posting.documents': 'Adjunte los documentos solicitados, como el contrato de trabajo, las nóminas, los registros horarios o los justificantes del pago de los salarios.',
+
+  // Derechos de los pacientes
+  'patients.right-to-practise': '¿Tiene el profesional sanitario derecho a ejercer la profesión en su Estado miembro?',
+  'patients.registered': '¿Está el profesional sanitario inscrito en el registro nacional o local de profesionales sanitarios indicado en la solicitud?',
+  'patients.registration-date': '¿Desde qué fecha está el profesional sanitario inscrito en dicho registro?',
+  'patients.restrictions': '¿Está el derecho a ejercer del profesional sanitario sujeto a alguna restricción o medida disciplinaria, aunque sea temporal?',
+  'patients.measure-kind': '¿Qué tipo de restricción o medida se aplica?',
+  'patients.measure-kind.restriction': 'Restricción del derecho a ejercer',
+  'patients.measure-kind.suspension': 'Suspensión del derecho a ejercer',
+  'patients.measure-kind.withdrawal': 'Baja en el registro o retirada del derecho a ejercer',
+  'patients.measure-kind.disciplinary': 'Otra medida disciplinaria',
+  'patients.measure-details': 'Describa la restricción o medida: la autoridad que la impuso, su alcance y su duración.',
+  'patients.provider-authorised': '¿Está el prestador de asistencia sanitaria autorizado o registrado para prestar la asistencia sanitaria de que se trate en su Estado miembro?',
+  'patients.liability-insurance': '¿Está cubierto el prestador de asistencia sanitaria por un seguro de responsabilidad profesional o una garantía o mecanismo similar?',
+  'patients.prescription-authentic': '¿Es auténtica la receta adjunta?',
+  'patients.prescriber-entitled': '¿Fue expedida la receta por un miembro de una profesión sanitaria regulada legalmente facultado para prescribir en su Estado miembro?',
+  'patients.supporting-document': 'Adjunte la resolución, el certificado o el extracto del registro pertinente.'
 }

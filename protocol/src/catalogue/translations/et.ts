@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Kutsekvalifikatsioonid (direktiiv 2005/36/EÜ)',
   'set.services.title': 'Teenused (direktiiv 2006/123/EÜ)',
+  'set.posting.title': 'Töötajate lähetamine (direktiiv 2014/67/EL)',
+  'set.patients.title': 'Patsientide õigused piiriüleses tervishoius (direktiiv 2011/24/EL)',
   'answer.yes': 'Jah',
   'answer.no': 'Ei',
   'ui.fallback-notice': 'Kuvatud inglise keeles: tõlge veel puudub',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Kas teenuseosutajale on määratud kriminaalkaristusi või distsiplinaar- või haldussanktsioone, mis on otseselt seotud tema pädevuse või kutsealase usaldusväärsusega?',
   'services.insurance': 'Kas teenuseosutajal on asjaomase tegevuse jaoks ametialane vastutuskindlustus või samaväärne tagatis?',
   'services.inspection-findings': 'Palun kirjeldage taotluse alusel tehtud kontrollide, inspekteerimiste või uurimiste tulemusi.',
-  'services.supporting-document': 'Palun lisage luba, asjaomane otsus või registriväljavõte.'
+  'services.supporting-document': 'Palun lisage luba, asjaomane otsus või registriväljavõte.',
+
+  // Töötajate lähetamine
+  'posting.registered': 'Kas töötajat lähetav ettevõtja on kantud teie liikmesriigi äriregistrisse või muusse avalikku registrisse?',
+  'posting.registration-date': 'Mis kuupäevast alates on ettevõtja teie liikmesriigis registreeritud?',
+  'posting.substantial-activities': 'Kas ettevõtja tegeleb teie liikmesriigis tegelikult olulise tegevusega, mis ei ole üksnes ettevõttesisene juhtimis- või haldustegevus?',
+  'posting.contributions-paid': 'Kas ettevõtja maksab teie liikmesriigis makse ja sotsiaalkindlustusmakseid?',
+  'posting.activity-details': 'Palun kirjeldage ettevõtja tegevust teie liikmesriigis: tema tööruume, seal töötavaid töötajaid, seal täidetavaid lepinguid ja seal saavutatud käivet.',
+  'posting.habitually-works': 'Kas lähetatud töötaja töötab väljaspool lähetusperioodi tavaliselt teie liikmesriigis?',
+  'posting.employment-relationship': 'Kas ettevõtja ja lähetatud töötaja vahel on lähetusperioodi ajal töösuhe?',
+  'posting.a1-valid': 'Kas lähetatud töötaja kohta esitatud kaasaskantav dokument A1 kehtib lähetusperioodi jooksul?',
+  'posting.penalties': 'Kas ettevõtjale on määratud karistusi või trahve töö- või töötajate lähetamise eeskirjade rikkumise eest?',
+  'posting.penalty-kind': 'Millist liiki karistus või meede määrati?',
+  'posting.penalty-kind.fine': 'Haldustrahv',
+  'posting.penalty-kind.suspension': 'Tegevuse peatamine või keelamine',
+  'posting.penalty-kind.criminal': 'Kriminaalkaristus',
+  'posting.penalty-kind.other': 'Muu meede',
+  'posting.documents': 'Palun lisage nõutud dokumendid, näiteks tööleping, palgalehed, tööajatabelid või palga maksmist tõendavad dokumendid.',
+
+  // Patsientide õigused
+  'patients.right-to-practise': 'Kas tervishoiutöötajal on õigus teie liikmesriigis kutsealal tegutseda?',
+  'patients.registered': 'Kas tervishoiutöötaja on kantud taotluses nimetatud riiklikusse või kohalikku tervishoiutöötajate registrisse?',
+  'patients.registration-date': 'Mis kuupäevast alates on tervishoiutöötaja sellesse registrisse kantud?',
+  'patients.restrictions': 'Kas tervishoiutöötaja kutsealal tegutsemise õigusele kehtib mõni piirang või distsiplinaarmeede, kas või ajutine?',
+  'patients.measure-kind': 'Millist liiki piirang või meede kehtib?',
+  'patients.measure-kind.restriction': 'Kutsealal tegutsemise õiguse piiramine',
+  'patients.measure-kind.suspension': 'Kutsealal tegutsemise õiguse peatamine',
+  'patients.measure-kind.withdrawal': 'Registrist kustutamine või kutsealal tegutsemise õiguse äravõtmine',
+  'patients.measure-kind.disciplinary': 'Muu distsiplinaarmeede',
+  'patients.measure-details': 'Palun kirjeldage piirangut või meedet: selle määranud asutus, selle ulatus ja kestus.',
+  'patients.provider-authorised': 'Kas tervishoiuteenuse osutajal on teie liikmesriigis asjaomase tervishoiuteenuse osutamiseks luba või registreering?',
+  'patients.liability-insurance': 'Kas tervishoiuteenuse osutajal on ametialane vastutuskindlustus või tagatis või muu sarnane kord?',
+  'patients.prescription-authentic': 'Kas lisatud retsept on ehtne?',
+  'patients.prescriber-entitled': 'Kas retsepti on välja kirjutanud reguleeritud tervishoiukutseala esindaja, kellel on teie liikmesriigis seaduslik õigus ravimeid välja kirjutada?',
+  'patients.supporting-document': 'Palun lisage asjakohane otsus, tõend või registriväljavõte.'
 }

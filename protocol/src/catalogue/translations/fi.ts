@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Ammattipätevyys (direktiivi 2005/36/EY)',
   'set.services.title': 'Palvelut (direktiivi 2006/123/EY)',
+  'set.posting.title': 'Työntekijöiden lähettäminen (direktiivi 2014/67/EU)',
+  'set.patients.title': 'Potilaiden oikeudet rajat ylittävässä terveydenhuollossa (direktiivi 2011/24/EU)',
   'answer.yes': 'Kyllä',
   'answer.no': 'Ei',
   'ui.fallback-notice': 'Näytetään englanniksi: käännöstä ei vielä ole',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Onko palveluntarjoajalle määrätty rikosoikeudellisia seuraamuksia tai kurinpidollisia tai hallinnollisia seuraamuksia, jotka liittyvät suoraan sen pätevyyteen tai ammatilliseen luotettavuuteen?',
   'services.insurance': 'Onko palveluntarjoajalla kyseistä toimintaa varten ammatillinen vastuuvakuutus tai vastaava vakuus?',
   'services.inspection-findings': 'Kuvailkaa pyynnön perusteella tehtyjen tarkastusten, valvontatoimien tai tutkimusten tulokset.',
-  'services.supporting-document': 'Liittäkää lupa, asiaa koskeva päätös tai rekisteriote.'
+  'services.supporting-document': 'Liittäkää lupa, asiaa koskeva päätös tai rekisteriote.',
+
+  // Työntekijöiden lähettäminen
+  'posting.registered': 'Onko työntekijän lähettävä yritys merkitty kaupparekisteriin tai muuhun julkiseen rekisteriin jäsenvaltiossanne?',
+  'posting.registration-date': 'Mistä päivästä lähtien yritys on ollut rekisteröity jäsenvaltiossanne?',
+  'posting.substantial-activities': 'Harjoittaako yritys jäsenvaltiossanne tosiasiallisesti merkittävää toimintaa, joka on muuta kuin pelkästään sisäistä johtamista tai hallinnollista toimintaa?',
+  'posting.contributions-paid': 'Maksaako yritys veroja ja sosiaaliturvamaksuja jäsenvaltiossanne?',
+  'posting.activity-details': 'Kuvailkaa yrityksen toimintaa jäsenvaltiossanne: sen toimitiloja, siellä työskentelevää henkilöstöä, siellä toteutettavia sopimuksia ja siellä kertyvää liikevaihtoa.',
+  'posting.habitually-works': 'Työskenteleekö lähetetty työntekijä lähetysjakson ulkopuolella tavallisesti jäsenvaltiossanne?',
+  'posting.employment-relationship': 'Onko yrityksen ja lähetetyn työntekijän välillä työsuhde lähetysjakson aikana?',
+  'posting.a1-valid': 'Onko lähetetystä työntekijästä esitetty siirrettävä asiakirja A1 voimassa lähetysjakson ajan?',
+  'posting.penalties': 'Onko yritykselle määrätty seuraamuksia tai sakkoja työ- tai lähetettyjä työntekijöitä koskevien sääntöjen rikkomisesta?',
+  'posting.penalty-kind': 'Millainen seuraamus tai toimenpide määrättiin?',
+  'posting.penalty-kind.fine': 'Hallinnollinen seuraamusmaksu',
+  'posting.penalty-kind.suspension': 'Toiminnan keskeyttäminen tai kieltäminen',
+  'posting.penalty-kind.criminal': 'Rikosoikeudellinen seuraamus',
+  'posting.penalty-kind.other': 'Muu toimenpide',
+  'posting.documents': 'Liittäkää pyydetyt asiakirjat, kuten työsopimus, palkkalaskelmat, tuntikirjanpito tai todisteet palkanmaksusta.',
+
+  // Potilaiden oikeudet
+  'patients.right-to-practise': 'Onko terveydenhuollon ammattihenkilöllä oikeus harjoittaa ammattia jäsenvaltiossanne?',
+  'patients.registered': 'Onko terveydenhuollon ammattihenkilö merkitty pyynnössä mainittuun terveydenhuollon ammattihenkilöiden kansalliseen tai paikalliseen rekisteriin?',
+  'patients.registration-date': 'Mistä päivästä lähtien terveydenhuollon ammattihenkilö on ollut merkittynä tähän rekisteriin?',
+  'patients.restrictions': 'Onko terveydenhuollon ammattihenkilön oikeutta harjoittaa ammattia rajoitettu tai onko hänelle määrätty kurinpidollinen toimenpide, edes tilapäisesti?',
+  'patients.measure-kind': 'Millainen rajoitus tai toimenpide on voimassa?',
+  'patients.measure-kind.restriction': 'Ammatinharjoittamisoikeuden rajoittaminen',
+  'patients.measure-kind.suspension': 'Ammatinharjoittamisoikeuden pidättäminen',
+  'patients.measure-kind.withdrawal': 'Rekisteristä poistaminen tai ammatinharjoittamisoikeuden poistaminen',
+  'patients.measure-kind.disciplinary': 'Muu kurinpidollinen toimenpide',
+  'patients.measure-details': 'Kuvailkaa rajoitus tai toimenpide: sen määrännyt viranomainen sekä sen laajuus ja kesto.',
+  'patients.provider-authorised': 'Onko terveydenhuollon palveluntarjoajalla lupa tai rekisteröinti kyseisen terveydenhuollon tarjoamiseen jäsenvaltiossanne?',
+  'patients.liability-insurance': 'Onko terveydenhuollon palveluntarjoajalla ammatillinen vastuuvakuutus tai vakuus tai vastaava järjestely?',
+  'patients.prescription-authentic': 'Onko liitteenä oleva lääkemääräys aito?',
+  'patients.prescriber-entitled': 'Onko lääkemääräyksen antanut säännellyn terveydenhuollon ammatin harjoittaja, jolla on jäsenvaltiossanne lakiin perustuva oikeus määrätä lääkkeitä?',
+  'patients.supporting-document': 'Liittäkää asiaa koskeva päätös, todistus tai rekisteriote.'
 }

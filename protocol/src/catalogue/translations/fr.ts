@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Qualifications professionnelles (directive 2005/36/CE)',
   'set.services.title': 'Services (directive 2006/123/CE)',
+  'set.posting.title': 'Détachement de travailleurs (directive 2014/67/UE)',
+  'set.patients.title': 'Droits des patients en matière de soins de santé transfrontaliers (directive 2011/24/UE)',
   'answer.yes': 'Oui',
   'answer.no': 'Non',
   'ui.fallback-notice': 'Affiché en anglais : pas encore de traduction',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Le prestataire a-t-il fait l’objet de sanctions pénales ou de sanctions disciplinaires ou administratives ayant un lien direct avec sa compétence ou sa fiabilité professionnelle ?',
   'services.insurance': 'Le prestataire est-il couvert par une assurance de responsabilité professionnelle ou une garantie équivalente pour l’activité concernée ?',
   'services.inspection-findings': 'Veuillez décrire les résultats des vérifications, inspections ou enquêtes effectuées à la suite de la demande.',
-  'services.supporting-document': 'Veuillez joindre l’autorisation, la décision concernée ou un extrait du registre.'
+  'services.supporting-document': 'Veuillez joindre l’autorisation, la décision concernée ou un extrait du registre.',
+
+  // Détachement de travailleurs
+  'posting.registered': 'L’entreprise qui détache le travailleur est-elle inscrite au registre du commerce ou à un autre registre public dans votre État membre ?',
+  'posting.registration-date': 'Depuis quelle date l’entreprise est-elle inscrite dans votre État membre ?',
+  'posting.substantial-activities': 'L’entreprise exerce-t-elle réellement dans votre État membre des activités substantielles autres que celles relevant uniquement de la gestion interne ou administrative ?',
+  'posting.contributions-paid': 'L’entreprise acquitte-t-elle des impôts et des cotisations de sécurité sociale dans votre État membre ?',
+  'posting.activity-details': 'Veuillez décrire les activités de l’entreprise dans votre État membre : ses locaux, le personnel qu’elle y emploie, les contrats qu’elle y exécute et le chiffre d’affaires qu’elle y réalise.',
+  'posting.habitually-works': 'Le travailleur détaché travaille-t-il habituellement dans votre État membre en dehors de la période de détachement ?',
+  'posting.employment-relationship': 'Existe-t-il une relation de travail entre l’entreprise et le travailleur détaché pendant la période de détachement ?',
+  'posting.a1-valid': 'Le document portable A1 présenté pour le travailleur détaché est-il valable pour la période de détachement ?',
+  'posting.penalties': 'L’entreprise a-t-elle fait l’objet de sanctions ou d’amendes pour des infractions aux règles relatives à l’emploi ou au détachement de travailleurs ?',
+  'posting.penalty-kind': 'Quel type de sanction ou de mesure a été infligé ?',
+  'posting.penalty-kind.fine': 'Amende administrative',
+  'posting.penalty-kind.suspension': 'Suspension ou interdiction de l’activité',
+  'posting.penalty-kind.criminal': 'Sanction pénale',
+  'posting.penalty-kind.other': 'Autre mesure',
+  'posting.documents': 'Veuillez joindre les documents demandés, tels que le contrat de travail, les fiches de paie, les relevés des heures de travail ou les preuves du paiement des salaires.',
+
+  // Droits des patients
+  'patients.right-to-practise': 'Le professionnel de la santé a-t-il le droit d’exercer la profession dans votre État membre ?',
+  'patients.registered': 'Le professionnel de la santé est-il inscrit au registre national ou local des professionnels de la santé mentionné dans la demande ?',
+  'patients.registration-date': 'Depuis quelle date le professionnel de la santé est-il inscrit à ce registre ?',
+  'patients.restrictions': 'Le droit d’exercer du professionnel de la santé fait-il l’objet d’une restriction ou d’une mesure disciplinaire, même temporaire ?',
+  'patients.measure-kind': 'Quel type de restriction ou de mesure s’applique ?',
+  'patients.measure-kind.restriction': 'Restriction du droit d’exercer',
+  'patients.measure-kind.suspension': 'Suspension du droit d’exercer',
+  'patients.measure-kind.withdrawal': 'Radiation du registre ou retrait du droit d’exercer',
+  'patients.measure-kind.disciplinary': 'Autre mesure disciplinaire',
+  'patients.measure-details': 'Veuillez décrire la restriction ou la mesure : l’autorité qui l’a prononcée, sa portée et sa durée.',
+  'patients.provider-authorised': 'Le prestataire de soins de santé est-il autorisé ou enregistré pour dispenser les soins de santé concernés dans votre État membre ?',
+  'patients.liability-insurance': 'Le prestataire de soins de santé est-il couvert par une assurance responsabilité professionnelle ou par une garantie ou un arrangement similaire ?',
+  'patients.prescription-authentic': 'La prescription jointe est-elle authentique ?',
+  'patients.prescriber-entitled': 'La prescription a-t-elle été établie par un membre d’une profession de santé réglementée légalement habilité à prescrire dans votre État membre ?',
+  'patients.supporting-document': 'Veuillez joindre la décision, l’attestation ou l’extrait de registre pertinent.'
 }

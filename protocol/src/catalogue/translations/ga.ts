@@ -7,6 +7,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Cáilíochtaí gairmiúla (Treoir 2005/36/CE)',
   'set.services.title': 'Seirbhísí (Treoir 2006/123/CE)',
+  'set.posting.title': 'Postú oibrithe (Treoir 2014/67/AE)',
+  'set.patients.title': 'Cearta othar i ndáil le cúram sláinte trasteorann (Treoir 2011/24/AE)',
   'answer.yes': 'Tá',
   'answer.no': 'Níl',
   'ui.fallback-notice': 'Á thaispeáint i mBéarla: níl aistriúchán ann fós',
@@ -65,5 +67,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Ar gearradh pionóis choiriúla nó smachtbhannaí araíonachta nó riaracháin ar an soláthraí a bhaineann go díreach lena inniúlacht nó lena iontaofacht ghairmiúil?',
   'services.insurance': 'An bhfuil an soláthraí clúdaithe ag árachas slánaíochta gairmiúla nó ag ráthaíocht choibhéiseach don ghníomhaíocht lena mbaineann?',
   'services.inspection-findings': 'Déan cur síos ar thorthaí na seiceálacha, na gcigireachtaí nó na n-imscrúduithe a rinneadh de bharr na hiarrata.',
-  'services.supporting-document': 'Ceangail leis seo an t-údarú, an cinneadh lena mbaineann nó sliocht as an gclár.'
+  'services.supporting-document': 'Ceangail leis seo an t-údarú, an cinneadh lena mbaineann nó sliocht as an gclár.',
+
+  // Postú oibrithe
+  'posting.registered': 'An bhfuil an gnóthas atá ag postú an oibrí cláraithe sa chlár tráchtála nó i gclár poiblí eile i bhur mBallstát?',
+  'posting.registration-date': 'Ó cén dáta a bhfuil an gnóthas cláraithe i bhur mBallstát?',
+  'posting.substantial-activities': 'An ndéanann an gnóthas gníomhaíochtaí substaintiúla go hiarbhír i bhur mBallstát, seachas gníomhaíochtaí bainistíochta inmheánaí nó riaracháin amháin?',
+  'posting.contributions-paid': 'An íocann an gnóthas cánacha agus ranníocaíochtaí slándála sóisialta i bhur mBallstát?',
+  'posting.activity-details': 'Déan cur síos ar ghníomhaíochtaí an ghnóthais i bhur mBallstát: a áitreabh, an fhoireann a fhostaíonn sé ann, na conarthaí a chomhlíonann sé ann agus an láimhdeachas a ghnóthaíonn sé ann.',
+  'posting.habitually-works': 'An oibríonn an t-oibrí postaithe de ghnáth i bhur mBallstát nuair nach bhfuil sé nó sí ar postú?',
+  'posting.employment-relationship': 'An bhfuil caidreamh fostaíochta idir an gnóthas agus an t-oibrí postaithe le linn na tréimhse postaithe?',
+  'posting.a1-valid': 'An bhfuil an doiciméad iniompartha A1 a tíolacadh don oibrí postaithe bailí don tréimhse postaithe?',
+  'posting.penalties': 'Ar gearradh pionóis nó fíneálacha ar an ngnóthas as sárú na rialacha maidir le fostaíocht nó maidir le postú oibrithe?',
+  'posting.penalty-kind': 'Cén cineál pionóis nó birt a gearradh?',
+  'posting.penalty-kind.fine': 'Fíneáil riaracháin',
+  'posting.penalty-kind.suspension': 'Fionraí nó toirmeasc ar an ngníomhaíocht',
+  'posting.penalty-kind.criminal': 'Pionós coiriúil',
+  'posting.penalty-kind.other': 'Beart eile',
+  'posting.documents': 'Ceangail leis seo na doiciméid a iarradh, amhail an conradh fostaíochta, duillíní pá, bileoga ama nó cruthúnas ar íoc pá.',
+
+  // Cearta othar
+  'patients.right-to-practise': 'An bhfuil sé de cheart ag an ngairmí sláinte an ghairm a chleachtadh i bhur mBallstát?',
+  'patients.registered': 'An bhfuil an gairmí sláinte cláraithe sa chlár náisiúnta nó áitiúil de ghairmithe sláinte a luaitear san iarraidh?',
+  'patients.registration-date': 'Ó cén dáta a bhfuil an gairmí sláinte cláraithe sa chlár sin?',
+  'patients.restrictions': 'An bhfuil ceart cleachtaidh an ghairmí sláinte faoi réir sriain nó birt araíonachta ar bith, fiú go sealadach?',
+  'patients.measure-kind': 'Cén cineál sriain nó birt atá i bhfeidhm?',
+  'patients.measure-kind.restriction': 'Srian ar an gceart cleachtaidh',
+  'patients.measure-kind.suspension': 'Fionraí ar an gceart cleachtaidh',
+  'patients.measure-kind.withdrawal': 'Baint den chlár nó tarraingt siar an chirt cleachtaidh',
+  'patients.measure-kind.disciplinary': 'Beart araíonachta eile',
+  'patients.measure-details': 'Déan cur síos ar an srian nó ar an mbeart: an t-údarás a d’fhorchuir é, a raon feidhme agus a fhad.',
+  'patients.provider-authorised': 'An bhfuil an soláthraí cúraim sláinte údaraithe nó cláraithe chun an cúram sláinte lena mbaineann a sholáthar i bhur mBallstát?',
+  'patients.liability-insurance': 'An bhfuil an soláthraí cúraim sláinte clúdaithe ag árachas slánaíochta gairmiúla nó ag ráthaíocht nó socrú comhchosúil?',
+  'patients.prescription-authentic': 'An bhfuil an t-oideas atá faoi iamh barántúil?',
+  'patients.prescriber-entitled': 'Arbh é ball de ghairm sláinte rialáilte a bhfuil sé de cheart dlíthiúil aige nó aici oidis a scríobh i bhur mBallstát a d’eisigh an t-oideas?',
+  'patients.supporting-document': 'Ceangail leis seo an cinneadh, an teastas nó an sliocht ábhartha as an gclár.'
 }

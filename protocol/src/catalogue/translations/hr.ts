@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Stručne kvalifikacije (Direktiva 2005/36/EZ)',
   'set.services.title': 'Usluge (Direktiva 2006/123/EZ)',
+  'set.posting.title': 'Upućivanje radnika (Direktiva 2014/67/EU)',
+  'set.patients.title': 'Prava pacijenata u prekograničnoj zdravstvenoj skrbi (Direktiva 2011/24/EU)',
   'answer.yes': 'Da',
   'answer.no': 'Ne',
   'ui.fallback-notice': 'Prikazano na engleskom: prijevod još nije dostupan',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Jesu li pružatelju usluga izrečene kaznene sankcije ili stegovne ili upravne mjere koje su izravno povezane s njegovom stručnošću ili profesionalnom pouzdanošću?',
   'services.insurance': 'Je li pružatelj usluga za predmetnu djelatnost pokriven osiguranjem od profesionalne odgovornosti ili jednakovrijednim jamstvom?',
   'services.inspection-findings': 'Opišite rezultate provjera, inspekcija ili istraga provedenih na temelju zahtjeva.',
-  'services.supporting-document': 'Priložite odobrenje, predmetnu odluku ili izvadak iz registra.'
+  'services.supporting-document': 'Priložite odobrenje, predmetnu odluku ili izvadak iz registra.',
+
+  // Upućivanje radnika
+  'posting.registered': 'Je li poduzeće koje upućuje radnika upisano u sudski registar ili drugi javni registar u vašoj državi članici?',
+  'posting.registration-date': 'Od kojeg je datuma poduzeće upisano u registar u vašoj državi članici?',
+  'posting.substantial-activities': 'Obavlja li poduzeće u vašoj državi članici stvarno znatne djelatnosti, osim isključivo internih upravljačkih ili administrativnih djelatnosti?',
+  'posting.contributions-paid': 'Plaća li poduzeće u vašoj državi članici poreze i doprinose za socijalno osiguranje?',
+  'posting.activity-details': 'Opišite djelatnosti poduzeća u vašoj državi članici: njegove poslovne prostore, osoblje koje ondje zapošljava, ugovore koje ondje izvršava i promet koji ondje ostvaruje.',
+  'posting.habitually-works': 'Radi li upućeni radnik izvan razdoblja upućivanja uobičajeno u vašoj državi članici?',
+  'posting.employment-relationship': 'Postoji li tijekom razdoblja upućivanja radni odnos između poduzeća i upućenog radnika?',
+  'posting.a1-valid': 'Je li prenosivi dokument A1 predočen za upućenog radnika valjan za razdoblje upućivanja?',
+  'posting.penalties': 'Jesu li poduzeću izrečene sankcije ili novčane kazne zbog kršenja propisa o radu ili propisa o upućivanju radnika?',
+  'posting.penalty-kind': 'Koja je vrsta sankcije ili mjere izrečena?',
+  'posting.penalty-kind.fine': 'Upravna novčana kazna',
+  'posting.penalty-kind.suspension': 'Privremena obustava ili zabrana djelatnosti',
+  'posting.penalty-kind.criminal': 'Kaznena sankcija',
+  'posting.penalty-kind.other': 'Druga mjera',
+  'posting.documents': 'Priložite zatražene dokumente, kao što su ugovor o radu, platne liste, evidencija radnog vremena ili dokazi o isplati plaća.',
+
+  // Prava pacijenata
+  'patients.right-to-practise': 'Ima li zdravstveni djelatnik pravo obavljati profesiju u vašoj državi članici?',
+  'patients.registered': 'Je li zdravstveni djelatnik upisan u nacionalni ili lokalni registar zdravstvenih djelatnika naveden u zahtjevu?',
+  'patients.registration-date': 'Od kojeg je datuma zdravstveni djelatnik upisan u taj registar?',
+  'patients.restrictions': 'Podliježe li pravo zdravstvenog djelatnika na obavljanje profesije bilo kakvom ograničenju ili stegovnoj mjeri, makar i privremenoj?',
+  'patients.measure-kind': 'Koja se vrsta ograničenja ili mjere primjenjuje?',
+  'patients.measure-kind.restriction': 'Ograničenje prava na obavljanje profesije',
+  'patients.measure-kind.suspension': 'Privremeno oduzimanje prava na obavljanje profesije',
+  'patients.measure-kind.withdrawal': 'Brisanje iz registra ili oduzimanje prava na obavljanje profesije',
+  'patients.measure-kind.disciplinary': 'Druga stegovna mjera',
+  'patients.measure-details': 'Opišite ograničenje ili mjeru: tijelo koje ju je izreklo, njezin opseg i trajanje.',
+  'patients.provider-authorised': 'Je li pružatelj zdravstvene zaštite ovlašten ili registriran za pružanje predmetne zdravstvene zaštite u vašoj državi članici?',
+  'patients.liability-insurance': 'Je li pružatelj zdravstvene zaštite pokriven osiguranjem od profesionalne odgovornosti ili jamstvom ili sličnim aranžmanom?',
+  'patients.prescription-authentic': 'Je li priloženi recept vjerodostojan?',
+  'patients.prescriber-entitled': 'Je li recept izdao pripadnik regulirane zdravstvene profesije koji je u vašoj državi članici zakonski ovlašten propisivati?',
+  'patients.supporting-document': 'Priložite odgovarajuću odluku, potvrdu ili izvadak iz registra.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Szakmai képesítések (2005/36/EK irányelv)',
   'set.services.title': 'Szolgáltatások (2006/123/EK irányelv)',
+  'set.posting.title': 'Munkavállalók kiküldetése (2014/67/EU irányelv)',
+  'set.patients.title': 'A határon átnyúló egészségügyi ellátásra vonatkozó betegjogok (2011/24/EU irányelv)',
   'answer.yes': 'Igen',
   'answer.no': 'Nem',
   'ui.fallback-notice': 'Angol nyelven megjelenítve: fordítás még nem áll rendelkezésre',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Szabtak-e ki a szolgáltatóval szemben büntetőjogi szankciót, illetve olyan fegyelmi vagy közigazgatási szankciót, amely közvetlenül érinti szakmai alkalmasságát vagy megbízhatóságát?',
   'services.insurance': 'Rendelkezik-e a szolgáltató az érintett tevékenységre szakmai felelősségbiztosítással vagy azzal egyenértékű garanciával?',
   'services.inspection-findings': 'Kérjük, ismertesse a megkeresés alapján végzett ellenőrzések, helyszíni szemlék vagy vizsgálatok eredményeit.',
-  'services.supporting-document': 'Kérjük, csatolja az engedélyt, az érintett határozatot vagy egy nyilvántartási kivonatot.'
+  'services.supporting-document': 'Kérjük, csatolja az engedélyt, az érintett határozatot vagy egy nyilvántartási kivonatot.',
+
+  // Munkavállalók kiküldetése
+  'posting.registered': 'Szerepel-e a munkavállalót kiküldő vállalkozás az Önök tagállamában a cégnyilvántartásban vagy más nyilvános nyilvántartásban?',
+  'posting.registration-date': 'Mely naptól kezdve van a vállalkozás nyilvántartásba véve az Önök tagállamában?',
+  'posting.substantial-activities': 'Folytat-e a vállalkozás az Önök tagállamában ténylegesen érdemi tevékenységet, amely nem pusztán belső irányítási vagy adminisztratív tevékenység?',
+  'posting.contributions-paid': 'Fizet-e a vállalkozás az Önök tagállamában adót és társadalombiztosítási járulékot?',
+  'posting.activity-details': 'Kérjük, ismertesse a vállalkozás tevékenységét az Önök tagállamában: telephelyeit, az ott foglalkoztatott személyzetet, az ott teljesített szerződéseket és az ott elért árbevételt.',
+  'posting.habitually-works': 'A kiküldött munkavállaló a kiküldetés időszakán kívül szokásosan az Önök tagállamában végez-e munkát?',
+  'posting.employment-relationship': 'Fennáll-e a kiküldetés időtartama alatt munkaviszony a vállalkozás és a kiküldött munkavállaló között?',
+  'posting.a1-valid': 'Érvényes-e a kiküldetés időszakára a kiküldött munkavállalóra vonatkozóan bemutatott A1 hordozható dokumentum?',
+  'posting.penalties': 'Szabtak-e ki a vállalkozással szemben szankciót vagy bírságot a foglalkoztatási szabályok vagy a munkavállalók kiküldetésére vonatkozó szabályok megsértése miatt?',
+  'posting.penalty-kind': 'Milyen szankciót vagy intézkedést szabtak ki?',
+  'posting.penalty-kind.fine': 'Közigazgatási bírság',
+  'posting.penalty-kind.suspension': 'A tevékenység felfüggesztése vagy megtiltása',
+  'posting.penalty-kind.criminal': 'Büntetőjogi szankció',
+  'posting.penalty-kind.other': 'Egyéb intézkedés',
+  'posting.documents': 'Kérjük, csatolja a kért dokumentumokat, például a munkaszerződést, a bérjegyzékeket, a munkaidő-nyilvántartást vagy a bérfizetés igazolását.',
+
+  // Betegjogok
+  'patients.right-to-practise': 'Jogosult-e az egészségügyi szakember a szakma gyakorlására az Önök tagállamában?',
+  'patients.registered': 'Szerepel-e az egészségügyi szakember a megkeresésben megnevezett országos vagy helyi egészségügyi szakmai nyilvántartásban?',
+  'patients.registration-date': 'Mely naptól kezdve szerepel az egészségügyi szakember ebben a nyilvántartásban?',
+  'patients.restrictions': 'Vonatkozik-e az egészségügyi szakember szakmagyakorlási jogára bármilyen – akár ideiglenes – korlátozás vagy fegyelmi intézkedés?',
+  'patients.measure-kind': 'Milyen korlátozás vagy intézkedés van érvényben?',
+  'patients.measure-kind.restriction': 'A szakmagyakorlási jog korlátozása',
+  'patients.measure-kind.suspension': 'A szakmagyakorlási jog felfüggesztése',
+  'patients.measure-kind.withdrawal': 'Törlés a nyilvántartásból vagy a szakmagyakorlási jog megvonása',
+  'patients.measure-kind.disciplinary': 'Egyéb fegyelmi intézkedés',
+  'patients.measure-details': 'Kérjük, ismertesse a korlátozást vagy intézkedést: az elrendelő hatóságot, hatókörét és időtartamát.',
+  'patients.provider-authorised': 'Rendelkezik-e az egészségügyi szolgáltató az Önök tagállamában engedéllyel vagy nyilvántartásba vétellel az érintett egészségügyi ellátás nyújtására?',
+  'patients.liability-insurance': 'Rendelkezik-e az egészségügyi szolgáltató szakmai felelősségbiztosítással vagy garanciával, illetve hasonló megoldással?',
+  'patients.prescription-authentic': 'Valódi-e a csatolt rendelvény?',
+  'patients.prescriber-entitled': 'A rendelvényt olyan szabályozott egészségügyi szakma gyakorlója állította-e ki, aki az Önök tagállamában jogszabály alapján jogosult a rendelésre?',
+  'patients.supporting-document': 'Kérjük, csatolja a vonatkozó határozatot, tanúsítványt vagy nyilvántartási kivonatot.'
 }

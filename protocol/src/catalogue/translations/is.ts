@@ -8,6 +8,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Fagleg menntun og hæfi (tilskipun 2005/36/EB)',
   'set.services.title': 'Þjónusta (tilskipun 2006/123/EB)',
+  'set.posting.title': 'Útsending starfsmanna (tilskipun 2014/67/ESB)',
+  'set.patients.title': 'Réttindi sjúklinga varðandi heilbrigðisþjónustu yfir landamæri (tilskipun 2011/24/ESB)',
   'answer.yes': 'Já',
   'answer.no': 'Nei',
   'ui.fallback-notice': 'Birt á ensku: engin þýðing enn',
@@ -66,5 +68,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Hefur þjónustuveitandinn sætt refsiviðurlögum eða aga- eða stjórnsýsluviðurlögum sem varða beint hæfni hans eða faglegan áreiðanleika?',
   'services.insurance': 'Er þjónustuveitandinn með starfsábyrgðartryggingu eða sambærilega tryggingu vegna viðkomandi starfsemi?',
   'services.inspection-findings': 'Lýsið niðurstöðum þeirra athugana, skoðana eða rannsókna sem gerðar voru vegna beiðninnar.',
-  'services.supporting-document': 'Hengið við leyfið, viðkomandi ákvörðun eða útdrátt úr skránni.'
+  'services.supporting-document': 'Hengið við leyfið, viðkomandi ákvörðun eða útdrátt úr skránni.',
+
+  // Útsending starfsmanna
+  'posting.registered': 'Er fyrirtækið sem sendir starfsmanninn út skráð í fyrirtækjaskrá eða aðra opinbera skrá í ykkar ríki?',
+  'posting.registration-date': 'Frá hvaða degi hefur fyrirtækið verið skráð í ykkar ríki?',
+  'posting.substantial-activities': 'Stundar fyrirtækið í raun umtalsverða starfsemi í ykkar ríki, aðra en eingöngu innri stjórnun eða stjórnsýslu?',
+  'posting.contributions-paid': 'Greiðir fyrirtækið skatta og tryggingagjöld í ykkar ríki?',
+  'posting.activity-details': 'Lýsið starfsemi fyrirtækisins í ykkar ríki: starfsstöðvum þess, starfsfólki sem það hefur þar í vinnu, samningum sem það efnir þar og veltu þess þar.',
+  'posting.habitually-works': 'Starfar útsendi starfsmaðurinn að jafnaði í ykkar ríki þegar hann er ekki í útsendingu?',
+  'posting.employment-relationship': 'Er ráðningarsamband milli fyrirtækisins og útsenda starfsmannsins meðan á útsendingunni stendur?',
+  'posting.a1-valid': 'Gildir A1-vottorðið sem lagt var fram fyrir útsenda starfsmanninn fyrir útsendingartímabilið?',
+  'posting.penalties': 'Hefur fyrirtækið sætt viðurlögum eða sektum vegna brota á reglum um ráðningarkjör eða um útsenda starfsmenn?',
+  'posting.penalty-kind': 'Hvers konar viðurlögum eða ráðstöfun var beitt?',
+  'posting.penalty-kind.fine': 'Stjórnvaldssekt',
+  'posting.penalty-kind.suspension': 'Tímabundin stöðvun eða bann við starfseminni',
+  'posting.penalty-kind.criminal': 'Refsiviðurlög',
+  'posting.penalty-kind.other': 'Önnur ráðstöfun',
+  'posting.documents': 'Hengið við umbeðin gögn, svo sem ráðningarsamning, launaseðla, tímaskýrslur eða staðfestingu á launagreiðslum.',
+
+  // Réttindi sjúklinga
+  'patients.right-to-practise': 'Hefur heilbrigðisstarfsmaðurinn rétt til að stunda starfsgreinina í ykkar ríki?',
+  'patients.registered': 'Er heilbrigðisstarfsmaðurinn skráður í þá lands- eða staðbundnu skrá yfir heilbrigðisstarfsmenn sem tilgreind er í beiðninni?',
+  'patients.registration-date': 'Frá hvaða degi hefur heilbrigðisstarfsmaðurinn verið skráður í þá skrá?',
+  'patients.restrictions': 'Sætir réttur heilbrigðisstarfsmannsins til að starfa einhverri takmörkun eða agaviðurlögum, jafnvel tímabundið?',
+  'patients.measure-kind': 'Hvers konar takmörkun eða ráðstöfun gildir?',
+  'patients.measure-kind.restriction': 'Takmörkun á starfsleyfi',
+  'patients.measure-kind.suspension': 'Tímabundin svipting starfsleyfis',
+  'patients.measure-kind.withdrawal': 'Afskráning eða svipting starfsleyfis',
+  'patients.measure-kind.disciplinary': 'Önnur agaviðurlög',
+  'patients.measure-details': 'Lýsið takmörkuninni eða ráðstöfuninni: hvaða yfirvald beitti henni, umfangi hennar og gildistíma.',
+  'patients.provider-authorised': 'Hefur veitandi heilbrigðisþjónustu leyfi eða skráningu til að veita viðkomandi heilbrigðisþjónustu í ykkar ríki?',
+  'patients.liability-insurance': 'Er veitandi heilbrigðisþjónustu með starfsábyrgðartryggingu eða tryggingu eða sambærilegt fyrirkomulag?',
+  'patients.prescription-authentic': 'Er meðfylgjandi lyfseðill ósvikinn?',
+  'patients.prescriber-entitled': 'Var lyfseðillinn gefinn út af einstaklingi í lögverndaðri heilbrigðisstétt sem hefur lögmætan rétt til að ávísa lyfjum í ykkar ríki?',
+  'patients.supporting-document': 'Hengið við viðkomandi ákvörðun, vottorð eða útdrátt úr skránni.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Qualifiche professionali (direttiva 2005/36/CE)',
   'set.services.title': 'Servizi (direttiva 2006/123/CE)',
+  'set.posting.title': 'Distacco dei lavoratori (direttiva 2014/67/UE)',
+  'set.patients.title': 'Diritti dei pazienti relativi all’assistenza sanitaria transfrontaliera (direttiva 2011/24/UE)',
   'answer.yes': 'Sì',
   'answer.no': 'No',
   'ui.fallback-notice': 'Visualizzato in inglese: traduzione non ancora disponibile',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Il prestatore è stato oggetto di sanzioni penali o di sanzioni disciplinari o amministrative direttamente pertinenti alla sua competenza o affidabilità professionale?',
   'services.insurance': 'Il prestatore è coperto da un’assicurazione di responsabilità professionale o da una garanzia equivalente per l’attività in questione?',
   'services.inspection-findings': 'Descrivere i risultati delle verifiche, ispezioni o indagini effettuate a seguito della richiesta.',
-  'services.supporting-document': 'Allegare l’autorizzazione, la decisione in questione o un estratto del registro.'
+  'services.supporting-document': 'Allegare l’autorizzazione, la decisione in questione o un estratto del registro.',
+
+  // Distacco dei lavoratori
+  'posting.registered': 'L’impresa che distacca il lavoratore è iscritta nel registro delle imprese o in un altro registro pubblico nel vostro Stato membro?',
+  'posting.registration-date': 'Da quale data l’impresa è iscritta nel vostro Stato membro?',
+  'posting.substantial-activities': 'L’impresa svolge effettivamente nel vostro Stato membro attività sostanziali diverse da quelle puramente interne di gestione o amministrative?',
+  'posting.contributions-paid': 'L’impresa versa imposte e contributi previdenziali nel vostro Stato membro?',
+  'posting.activity-details': 'Descrivere le attività dell’impresa nel vostro Stato membro: i suoi locali, il personale che vi impiega, i contratti che vi esegue e il fatturato che vi realizza.',
+  'posting.habitually-works': 'Il lavoratore distaccato lavora abitualmente nel vostro Stato membro al di fuori del periodo di distacco?',
+  'posting.employment-relationship': 'Durante il periodo di distacco esiste un rapporto di lavoro tra l’impresa e il lavoratore distaccato?',
+  'posting.a1-valid': 'Il documento portatile A1 presentato per il lavoratore distaccato è valido per il periodo di distacco?',
+  'posting.penalties': 'All’impresa sono state inflitte sanzioni o ammende per violazioni delle norme in materia di lavoro o di distacco dei lavoratori?',
+  'posting.penalty-kind': 'Quale tipo di sanzione o misura è stata inflitta?',
+  'posting.penalty-kind.fine': 'Sanzione amministrativa pecuniaria',
+  'posting.penalty-kind.suspension': 'Sospensione o divieto dell’attività',
+  'posting.penalty-kind.criminal': 'Sanzione penale',
+  'posting.penalty-kind.other': 'Altra misura',
+  'posting.documents': 'Allegare i documenti richiesti, quali il contratto di lavoro, i prospetti paga, i prospetti delle ore di lavoro o le prove del pagamento delle retribuzioni.',
+
+  // Diritti dei pazienti
+  'patients.right-to-practise': 'Il professionista sanitario ha il diritto di esercitare la professione nel vostro Stato membro?',
+  'patients.registered': 'Il professionista sanitario è iscritto nel registro nazionale o locale dei professionisti sanitari indicato nella richiesta?',
+  'patients.registration-date': 'Da quale data il professionista sanitario è iscritto in tale registro?',
+  'patients.restrictions': 'Il diritto di esercizio del professionista sanitario è soggetto a limitazioni o a misure disciplinari, anche temporanee?',
+  'patients.measure-kind': 'Quale tipo di limitazione o misura si applica?',
+  'patients.measure-kind.restriction': 'Limitazione del diritto di esercizio',
+  'patients.measure-kind.suspension': 'Sospensione del diritto di esercizio',
+  'patients.measure-kind.withdrawal': 'Cancellazione dal registro o revoca del diritto di esercizio',
+  'patients.measure-kind.disciplinary': 'Altra misura disciplinare',
+  'patients.measure-details': 'Descrivere la limitazione o la misura: l’autorità che l’ha disposta, la sua portata e la sua durata.',
+  'patients.provider-authorised': 'Il prestatore di assistenza sanitaria è autorizzato o registrato per prestare l’assistenza sanitaria in questione nel vostro Stato membro?',
+  'patients.liability-insurance': 'Il prestatore di assistenza sanitaria è coperto da un’assicurazione di responsabilità professionale o da una garanzia o analogo meccanismo?',
+  'patients.prescription-authentic': 'La prescrizione allegata è autentica?',
+  'patients.prescriber-entitled': 'La prescrizione è stata rilasciata da un membro di una professione sanitaria regolamentata legalmente abilitato a prescrivere nel vostro Stato membro?',
+  'patients.supporting-document': 'Allegare la decisione, il certificato o l’estratto del registro pertinente.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Profesinės kvalifikacijos (Direktyva 2005/36/EB)',
   'set.services.title': 'Paslaugos (Direktyva 2006/123/EB)',
+  'set.posting.title': 'Darbuotojų komandiravimas (Direktyva 2014/67/ES)',
+  'set.patients.title': 'Pacientų teisės į tarpvalstybines sveikatos priežiūros paslaugas (Direktyva 2011/24/ES)',
   'answer.yes': 'Taip',
   'answer.no': 'Ne',
   'ui.fallback-notice': 'Rodoma anglų kalba: vertimo dar nėra',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Ar paslaugų teikėjui buvo taikytos baudžiamosios sankcijos arba drausminės ar administracinės sankcijos, tiesiogiai susijusios su jo kompetencija ar profesiniu patikimumu?',
   'services.insurance': 'Ar paslaugų teikėjas atitinkamai veiklai yra apsidraudęs profesinės civilinės atsakomybės draudimu arba turi lygiavertę garantiją?',
   'services.inspection-findings': 'Apibūdinkite pagal prašymą atliktų patikrinimų, inspekcijų ar tyrimų rezultatus.',
-  'services.supporting-document': 'Pridėkite leidimą, atitinkamą sprendimą arba registro išrašą.'
+  'services.supporting-document': 'Pridėkite leidimą, atitinkamą sprendimą arba registro išrašą.',
+
+  // Darbuotojų komandiravimas
+  'posting.registered': 'Ar darbuotoją komandiruojanti įmonė yra įregistruota jūsų valstybės narės juridinių asmenų registre arba kitame viešajame registre?',
+  'posting.registration-date': 'Nuo kurios dienos įmonė yra įregistruota jūsų valstybėje narėje?',
+  'posting.substantial-activities': 'Ar įmonė jūsų valstybėje narėje iš tikrųjų vykdo esminę veiklą, kuri nėra vien vidaus valdymo ar administracinė veikla?',
+  'posting.contributions-paid': 'Ar įmonė jūsų valstybėje narėje moka mokesčius ir socialinio draudimo įmokas?',
+  'posting.activity-details': 'Apibūdinkite įmonės veiklą jūsų valstybėje narėje: jos patalpas, ten įdarbintus darbuotojus, ten vykdomas sutartis ir ten gaunamą apyvartą.',
+  'posting.habitually-works': 'Ar komandiruotas darbuotojas ne komandiravimo laikotarpiu paprastai dirba jūsų valstybėje narėje?',
+  'posting.employment-relationship': 'Ar komandiravimo laikotarpiu tarp įmonės ir komandiruoto darbuotojo yra darbo santykiai?',
+  'posting.a1-valid': 'Ar komandiruotam darbuotojui pateiktas kilnojamasis dokumentas A1 galioja komandiravimo laikotarpiu?',
+  'posting.penalties': 'Ar įmonei buvo skirtos sankcijos ar baudos už užimtumo taisyklių arba darbuotojų komandiravimo taisyklių pažeidimus?',
+  'posting.penalty-kind': 'Kokia sankcija ar priemonė buvo skirta?',
+  'posting.penalty-kind.fine': 'Administracinė bauda',
+  'posting.penalty-kind.suspension': 'Veiklos sustabdymas arba uždraudimas',
+  'posting.penalty-kind.criminal': 'Baudžiamoji sankcija',
+  'posting.penalty-kind.other': 'Kita priemonė',
+  'posting.documents': 'Pridėkite prašomus dokumentus, pavyzdžiui, darbo sutartį, darbo užmokesčio lapelius, darbo laiko apskaitos žiniaraščius arba darbo užmokesčio išmokėjimo įrodymus.',
+
+  // Pacientų teisės
+  'patients.right-to-practise': 'Ar sveikatos priežiūros specialistas turi teisę verstis profesine veikla jūsų valstybėje narėje?',
+  'patients.registered': 'Ar sveikatos priežiūros specialistas yra įrašytas į prašyme nurodytą nacionalinį arba vietos sveikatos priežiūros specialistų registrą?',
+  'patients.registration-date': 'Nuo kurios dienos sveikatos priežiūros specialistas yra įrašytas į šį registrą?',
+  'patients.restrictions': 'Ar sveikatos priežiūros specialisto teisei verstis praktika taikomas koks nors apribojimas arba drausminė priemonė, net ir laikina?',
+  'patients.measure-kind': 'Koks apribojimas ar priemonė taikoma?',
+  'patients.measure-kind.restriction': 'Teisės verstis praktika apribojimas',
+  'patients.measure-kind.suspension': 'Teisės verstis praktika sustabdymas',
+  'patients.measure-kind.withdrawal': 'Išbraukimas iš registro arba teisės verstis praktika panaikinimas',
+  'patients.measure-kind.disciplinary': 'Kita drausminė priemonė',
+  'patients.measure-details': 'Apibūdinkite apribojimą ar priemonę: ją paskyrusią instituciją, jos taikymo sritį ir trukmę.',
+  'patients.provider-authorised': 'Ar sveikatos priežiūros paslaugų teikėjas turi leidimą arba yra įregistruotas teikti atitinkamas sveikatos priežiūros paslaugas jūsų valstybėje narėje?',
+  'patients.liability-insurance': 'Ar sveikatos priežiūros paslaugų teikėjas yra apsidraudęs profesinės atsakomybės draudimu arba turi garantiją ar panašią priemonę?',
+  'patients.prescription-authentic': 'Ar pridėtas receptas yra autentiškas?',
+  'patients.prescriber-entitled': 'Ar receptą išrašė reglamentuojamos sveikatos priežiūros profesijos atstovas, kuris pagal teisės aktus turi teisę išrašyti receptus jūsų valstybėje narėje?',
+  'patients.supporting-document': 'Pridėkite atitinkamą sprendimą, pažymėjimą arba registro išrašą.'
 }

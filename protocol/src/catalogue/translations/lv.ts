@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Profesionālās kvalifikācijas (Direktīva 2005/36/EK)',
   'set.services.title': 'Pakalpojumi (Direktīva 2006/123/EK)',
+  'set.posting.title': 'Darba ņēmēju norīkošana (Direktīva 2014/67/ES)',
+  'set.patients.title': 'Pacientu tiesības pārrobežu veselības aprūpē (Direktīva 2011/24/ES)',
   'answer.yes': 'Jā',
   'answer.no': 'Nē',
   'ui.fallback-notice': 'Parādīts angļu valodā: tulkojuma vēl nav',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Vai pakalpojumu sniedzējam ir piemēroti kriminālsodi vai disciplinārsodi vai administratīvi sodi, kas tieši attiecas uz tā kompetenci vai profesionālo uzticamību?',
   'services.insurance': 'Vai pakalpojumu sniedzējam attiecīgajai darbībai ir profesionālās civiltiesiskās atbildības apdrošināšana vai līdzvērtīga garantija?',
   'services.inspection-findings': 'Lūdzu, aprakstiet pēc pieprasījuma veikto pārbaužu, inspekciju vai izmeklēšanu rezultātus.',
-  'services.supporting-document': 'Lūdzu, pievienojiet atļauju, attiecīgo lēmumu vai izrakstu no reģistra.'
+  'services.supporting-document': 'Lūdzu, pievienojiet atļauju, attiecīgo lēmumu vai izrakstu no reģistra.',
+
+  // Darba ņēmēju norīkošana
+  'posting.registered': 'Vai uzņēmums, kas norīko darba ņēmēju, ir reģistrēts komercreģistrā vai citā publiskā reģistrā jūsu dalībvalstī?',
+  'posting.registration-date': 'Kopš kura datuma uzņēmums ir reģistrēts jūsu dalībvalstī?',
+  'posting.substantial-activities': 'Vai uzņēmums jūsu dalībvalstī patiešām veic būtiskas darbības, kas nav tikai iekšējās pārvaldības vai administratīvas darbības?',
+  'posting.contributions-paid': 'Vai uzņēmums jūsu dalībvalstī maksā nodokļus un sociālā nodrošinājuma iemaksas?',
+  'posting.activity-details': 'Lūdzu, aprakstiet uzņēmuma darbību jūsu dalībvalstī: tā telpas, tur nodarbināto personālu, tur izpildītos līgumus un tur gūto apgrozījumu.',
+  'posting.habitually-works': 'Vai norīkotais darba ņēmējs ārpus norīkojuma perioda parasti strādā jūsu dalībvalstī?',
+  'posting.employment-relationship': 'Vai norīkojuma perioda laikā starp uzņēmumu un norīkoto darba ņēmēju pastāv darba attiecības?',
+  'posting.a1-valid': 'Vai par norīkoto darba ņēmēju iesniegtais portatīvais dokuments A1 ir derīgs norīkojuma periodam?',
+  'posting.penalties': 'Vai uzņēmumam ir piemērotas sankcijas vai naudas sodi par nodarbinātības noteikumu vai darba ņēmēju norīkošanas noteikumu pārkāpumiem?',
+  'posting.penalty-kind': 'Kāda veida sankcija vai pasākums tika piemērots?',
+  'posting.penalty-kind.fine': 'Administratīvs naudas sods',
+  'posting.penalty-kind.suspension': 'Darbības apturēšana vai aizliegums',
+  'posting.penalty-kind.criminal': 'Kriminālsods',
+  'posting.penalty-kind.other': 'Cits pasākums',
+  'posting.documents': 'Lūdzu, pievienojiet pieprasītos dokumentus, piemēram, darba līgumu, algas lapiņas, darba laika uzskaites lapas vai algas izmaksas apliecinājumus.',
+
+  // Pacientu tiesības
+  'patients.right-to-practise': 'Vai veselības aprūpes speciālistam ir tiesības praktizēt profesijā jūsu dalībvalstī?',
+  'patients.registered': 'Vai veselības aprūpes speciālists ir reģistrēts pieprasījumā norādītajā valsts vai vietējā veselības aprūpes speciālistu reģistrā?',
+  'patients.registration-date': 'Kopš kura datuma veselības aprūpes speciālists ir reģistrēts šajā reģistrā?',
+  'patients.restrictions': 'Vai veselības aprūpes speciālista tiesībām praktizēt ir piemērots kāds ierobežojums vai disciplinārs pasākums, kaut vai uz laiku?',
+  'patients.measure-kind': 'Kāda veida ierobežojums vai pasākums ir spēkā?',
+  'patients.measure-kind.restriction': 'Tiesību praktizēt ierobežojums',
+  'patients.measure-kind.suspension': 'Tiesību praktizēt apturēšana',
+  'patients.measure-kind.withdrawal': 'Izslēgšana no reģistra vai tiesību praktizēt atņemšana',
+  'patients.measure-kind.disciplinary': 'Cits disciplinārs pasākums',
+  'patients.measure-details': 'Lūdzu, aprakstiet ierobežojumu vai pasākumu: iestādi, kas to piemērojusi, tā apjomu un ilgumu.',
+  'patients.provider-authorised': 'Vai veselības aprūpes pakalpojumu sniedzējam jūsu dalībvalstī ir atļauja vai reģistrācija attiecīgās veselības aprūpes sniegšanai?',
+  'patients.liability-insurance': 'Vai veselības aprūpes pakalpojumu sniedzējam ir profesionālās atbildības apdrošināšana vai garantija vai līdzīga kārtība?',
+  'patients.prescription-authentic': 'Vai pievienotā recepte ir autentiska?',
+  'patients.prescriber-entitled': 'Vai recepti ir izrakstījis reglamentētas veselības aprūpes profesijas pārstāvis, kuram jūsu dalībvalstī ir likumīgas tiesības izrakstīt recepti?',
+  'patients.supporting-document': 'Lūdzu, pievienojiet attiecīgo lēmumu, apliecību vai izrakstu no reģistra.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Kwalifiki professjonali (Direttiva 2005/36/KE)',
   'set.services.title': 'Servizzi (Direttiva 2006/123/KE)',
+  'set.posting.title': 'Stazzjonar tal-ħaddiema (Direttiva 2014/67/UE)',
+  'set.patients.title': 'Drittijiet tal-pazjenti fil-kura tas-saħħa transfruntiera (Direttiva 2011/24/UE)',
   'answer.yes': 'Iva',
   'answer.no': 'Le',
   'ui.fallback-notice': 'Muri bl-Ingliż: għad m’hemmx traduzzjoni',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Il-fornitur ġie soġġett għal pieni kriminali jew għal sanzjonijiet dixxiplinari jew amministrattivi li huma direttament rilevanti għall-kompetenza jew għall-affidabbiltà professjonali tiegħu?',
   'services.insurance': 'Il-fornitur huwa kopert minn assigurazzjoni ta’ responsabbiltà professjonali jew minn garanzija ekwivalenti għall-attività kkonċernata?',
   'services.inspection-findings': 'Jekk jogħġbok iddeskrivi s-sejbiet tal-verifiki, tal-ispezzjonijiet jew tal-investigazzjonijiet imwettqa wara t-talba.',
-  'services.supporting-document': 'Jekk jogħġbok ehmeż l-awtorizzazzjoni, id-deċiżjoni kkonċernata jew estratt mir-reġistru.'
+  'services.supporting-document': 'Jekk jogħġbok ehmeż l-awtorizzazzjoni, id-deċiżjoni kkonċernata jew estratt mir-reġistru.',
+
+  // Stazzjonar tal-ħaddiema
+  'posting.registered': 'L-impriża li qed tistazzjona l-ħaddiem hija mniżżla fir-reġistru kummerċjali jew f’reġistru pubbliku ieħor fl-Istat Membru tagħkom?',
+  'posting.registration-date': 'Minn liema data l-impriża ilha rreġistrata fl-Istat Membru tagħkom?',
+  'posting.substantial-activities': 'L-impriża verament twettaq attivitajiet sostanzjali fl-Istat Membru tagħkom, minbarra attivitajiet purament ta’ ġestjoni interna jew amministrattivi?',
+  'posting.contributions-paid': 'L-impriża tħallas it-taxxi u l-kontribuzzjonijiet tas-sigurtà soċjali fl-Istat Membru tagħkom?',
+  'posting.activity-details': 'Jekk jogħġbok iddeskrivi l-attivitajiet tal-impriża fl-Istat Membru tagħkom: il-bini tagħha, il-persunal li timpjega hemmhekk, il-kuntratti li twettaq hemmhekk u d-dħul mill-bejgħ li tagħmel hemmhekk.',
+  'posting.habitually-works': 'Il-ħaddiem stazzjonat normalment jaħdem fl-Istat Membru tagħkom meta ma jkunx stazzjonat?',
+  'posting.employment-relationship': 'Hemm relazzjoni ta’ impjieg bejn l-impriża u l-ħaddiem stazzjonat matul il-perjodu tal-istazzjonar?',
+  'posting.a1-valid': 'Id-dokument portabbli A1 ippreżentat għall-ħaddiem stazzjonat huwa validu għall-perjodu tal-istazzjonar?',
+  'posting.penalties': 'L-impriża ġiet soġġetta għal penali jew multi għal ksur tar-regoli dwar l-impjieg jew dwar l-istazzjonar tal-ħaddiema?',
+  'posting.penalty-kind': 'X’tip ta’ penali jew miżura ġiet imposta?',
+  'posting.penalty-kind.fine': 'Multa amministrattiva',
+  'posting.penalty-kind.suspension': 'Sospensjoni jew projbizzjoni tal-attività',
+  'posting.penalty-kind.criminal': 'Penali kriminali',
+  'posting.penalty-kind.other': 'Miżura oħra',
+  'posting.documents': 'Jekk jogħġbok ehmeż id-dokumenti mitluba, bħall-kuntratt tal-impjieg, il-pay slips, ir-reġistri tal-ħin tax-xogħol jew il-prova tal-ħlas tal-pagi.',
+
+  // Drittijiet tal-pazjenti
+  'patients.right-to-practise': 'Il-professjonist tas-saħħa għandu d-dritt li jeżerċita l-professjoni fl-Istat Membru tagħkom?',
+  'patients.registered': 'Il-professjonist tas-saħħa huwa mdaħħal fir-reġistru nazzjonali jew lokali tal-professjonisti tas-saħħa msemmi fit-talba?',
+  'patients.registration-date': 'Minn liema data l-professjonist tas-saħħa ilu mdaħħal f’dak ir-reġistru?',
+  'patients.restrictions': 'Id-dritt tal-professjonist tas-saħħa li jipprattika huwa soġġett għal xi restrizzjoni jew miżura dixxiplinari, anki jekk temporanja?',
+  'patients.measure-kind': 'X’tip ta’ restrizzjoni jew miżura tapplika?',
+  'patients.measure-kind.restriction': 'Restrizzjoni tad-dritt li jipprattika',
+  'patients.measure-kind.suspension': 'Sospensjoni tad-dritt li jipprattika',
+  'patients.measure-kind.withdrawal': 'Tneħħija mir-reġistru jew irtirar tad-dritt li jipprattika',
+  'patients.measure-kind.disciplinary': 'Miżura dixxiplinari oħra',
+  'patients.measure-details': 'Jekk jogħġbok iddeskrivi r-restrizzjoni jew il-miżura: l-awtorità li imponietha, il-kamp ta’ applikazzjoni u t-tul tagħha.',
+  'patients.provider-authorised': 'Il-fornitur tal-kura tas-saħħa huwa awtorizzat jew irreġistrat biex jipprovdi l-kura tas-saħħa kkonċernata fl-Istat Membru tagħkom?',
+  'patients.liability-insurance': 'Il-fornitur tal-kura tas-saħħa huwa kopert minn assigurazzjoni ta’ responsabbiltà professjonali jew minn garanzija jew arranġament simili?',
+  'patients.prescription-authentic': 'Ir-riċetta mehmuża hija awtentika?',
+  'patients.prescriber-entitled': 'Ir-riċetta nħarġet minn membru ta’ professjoni regolata tas-saħħa li huwa legalment intitolat jippreskrivi fl-Istat Membru tagħkom?',
+  'patients.supporting-document': 'Jekk jogħġbok ehmeż id-deċiżjoni, iċ-ċertifikat jew l-estratt mir-reġistru rilevanti.'
 }

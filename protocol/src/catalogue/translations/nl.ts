@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Beroepskwalificaties (Richtlijn 2005/36/EG)',
   'set.services.title': 'Diensten (Richtlijn 2006/123/EG)',
+  'set.posting.title': 'Detachering van werknemers (Richtlijn 2014/67/EU)',
+  'set.patients.title': 'Rechten van patiënten bij grensoverschrijdende gezondheidszorg (Richtlijn 2011/24/EU)',
   'answer.yes': 'Ja',
   'answer.no': 'Nee',
   'ui.fallback-notice': 'Weergegeven in het Engels: nog geen vertaling',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Zijn aan de dienstverrichter strafrechtelijke sancties of tuchtrechtelijke of bestuursrechtelijke sancties opgelegd die rechtstreeks verband houden met zijn bekwaamheid of professionele betrouwbaarheid?',
   'services.insurance': 'Is de dienstverrichter voor de betrokken activiteit gedekt door een beroepsaansprakelijkheidsverzekering of een gelijkwaardige waarborg?',
   'services.inspection-findings': 'Beschrijf de resultaten van de controles, inspecties of onderzoeken die naar aanleiding van het verzoek zijn verricht.',
-  'services.supporting-document': 'Voeg de vergunning, de desbetreffende beslissing of een uittreksel uit het register bij.'
+  'services.supporting-document': 'Voeg de vergunning, de desbetreffende beslissing of een uittreksel uit het register bij.',
+
+  // Detachering van werknemers
+  'posting.registered': 'Is de onderneming die de werknemer detacheert, in uw lidstaat ingeschreven in het handelsregister of in een ander openbaar register?',
+  'posting.registration-date': 'Sinds welke datum is de onderneming in uw lidstaat ingeschreven?',
+  'posting.substantial-activities': 'Verricht de onderneming in uw lidstaat daadwerkelijk substantiële activiteiten die niet louter betrekking hebben op intern beheer of administratie?',
+  'posting.contributions-paid': 'Betaalt de onderneming in uw lidstaat belastingen en socialezekerheidsbijdragen?',
+  'posting.activity-details': 'Beschrijf de activiteiten van de onderneming in uw lidstaat: haar bedrijfsruimten, het personeel dat zij er in dienst heeft, de opdrachten die zij er uitvoert en de omzet die zij er behaalt.',
+  'posting.habitually-works': 'Werkt de gedetacheerde werknemer buiten de detacheringsperiode gewoonlijk in uw lidstaat?',
+  'posting.employment-relationship': 'Bestaat er tijdens de detacheringsperiode een arbeidsrelatie tussen de onderneming en de gedetacheerde werknemer?',
+  'posting.a1-valid': 'Is het voor de gedetacheerde werknemer overgelegde draagbare document A1 geldig voor de detacheringsperiode?',
+  'posting.penalties': 'Zijn aan de onderneming sancties of boetes opgelegd wegens overtredingen van de arbeidsregels of van de regels inzake de detachering van werknemers?',
+  'posting.penalty-kind': 'Welk soort sanctie of maatregel is opgelegd?',
+  'posting.penalty-kind.fine': 'Bestuurlijke boete',
+  'posting.penalty-kind.suspension': 'Schorsing of verbod van de activiteit',
+  'posting.penalty-kind.criminal': 'Strafrechtelijke sanctie',
+  'posting.penalty-kind.other': 'Andere maatregel',
+  'posting.documents': 'Voeg de gevraagde documenten bij, zoals de arbeidsovereenkomst, loonstroken, urenstaten of bewijs van betaling van het loon.',
+
+  // Rechten van patiënten
+  'patients.right-to-practise': 'Heeft de gezondheidswerker het recht om het beroep in uw lidstaat uit te oefenen?',
+  'patients.registered': 'Is de gezondheidswerker ingeschreven in het nationale of lokale register van gezondheidswerkers dat in het verzoek wordt vermeld?',
+  'patients.registration-date': 'Sinds welke datum is de gezondheidswerker in dat register ingeschreven?',
+  'patients.restrictions': 'Is het recht van de gezondheidswerker om het beroep uit te oefenen onderworpen aan een beperking of een tuchtmaatregel, al dan niet tijdelijk?',
+  'patients.measure-kind': 'Welk soort beperking of maatregel is van toepassing?',
+  'patients.measure-kind.restriction': 'Beperking van het recht om het beroep uit te oefenen',
+  'patients.measure-kind.suspension': 'Schorsing van het recht om het beroep uit te oefenen',
+  'patients.measure-kind.withdrawal': 'Doorhaling in het register of intrekking van het recht om het beroep uit te oefenen',
+  'patients.measure-kind.disciplinary': 'Andere tuchtmaatregel',
+  'patients.measure-details': 'Beschrijf de beperking of maatregel: de instantie die ze heeft opgelegd, de reikwijdte en de duur.',
+  'patients.provider-authorised': 'Is de zorgaanbieder in uw lidstaat gemachtigd of geregistreerd om de betrokken gezondheidszorg te verlenen?',
+  'patients.liability-insurance': 'Is de zorgaanbieder gedekt door een beroepsaansprakelijkheidsverzekering of een garantie of soortgelijke regeling?',
+  'patients.prescription-authentic': 'Is het bijgevoegde voorschrift echt?',
+  'patients.prescriber-entitled': 'Is het voorschrift uitgeschreven door een lid van een gereglementeerd gezondheidsberoep dat in uw lidstaat wettelijk bevoegd is om voor te schrijven?',
+  'patients.supporting-document': 'Voeg de desbetreffende beslissing, verklaring of het uittreksel uit het register bij.'
 }

@@ -7,6 +7,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Yrkeskvalifikasjoner (direktiv 2005/36/EF)',
   'set.services.title': 'Tjenester (direktiv 2006/123/EF)',
+  'set.posting.title': 'Utsending av arbeidstakere (direktiv 2014/67/EU)',
+  'set.patients.title': 'Pasientrettigheter ved grensekryssende helsetjenester (direktiv 2011/24/EU)',
   'answer.yes': 'Ja',
   'answer.no': 'Nei',
   'ui.fallback-notice': 'Vises på engelsk: ingen oversettelse ennå',
@@ -65,5 +67,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Er tjenesteyteren ilagt strafferettslige sanksjoner eller disiplinære eller administrative sanksjoner som har direkte betydning for dennes kompetanse eller faglige pålitelighet?',
   'services.insurance': 'Er tjenesteyteren for den aktuelle virksomheten dekket av en yrkesansvarsforsikring eller en tilsvarende garanti?',
   'services.inspection-findings': 'Beskriv resultatene av kontrollene, inspeksjonene eller undersøkelsene som er utført etter anmodningen.',
-  'services.supporting-document': 'Legg ved tillatelsen, det aktuelle vedtaket eller en utskrift fra registeret.'
+  'services.supporting-document': 'Legg ved tillatelsen, det aktuelle vedtaket eller en utskrift fra registeret.',
+
+  // Utsending av arbeidstakere
+  'posting.registered': 'Er foretaket som sender ut arbeidstakeren, registrert i foretaksregisteret eller i et annet offentlig register i landet deres?',
+  'posting.registration-date': 'Fra hvilken dato har foretaket vært registrert i landet deres?',
+  'posting.substantial-activities': 'Utøver foretaket faktisk vesentlig virksomhet i landet deres, utover ren intern ledelse eller administrasjon?',
+  'posting.contributions-paid': 'Betaler foretaket skatt og trygdeavgifter i landet deres?',
+  'posting.activity-details': 'Beskriv foretakets virksomhet i landet deres: lokalene, de ansatte det sysselsetter der, kontraktene det utfører der, og omsetningen det har der.',
+  'posting.habitually-works': 'Arbeider den utsendte arbeidstakeren vanligvis i landet deres når han eller hun ikke er utsendt?',
+  'posting.employment-relationship': 'Foreligger det et arbeidsforhold mellom foretaket og den utsendte arbeidstakeren i utsendingsperioden?',
+  'posting.a1-valid': 'Er det bærbare dokumentet A1 som er framlagt for den utsendte arbeidstakeren, gyldig for utsendingsperioden?',
+  'posting.penalties': 'Er foretaket ilagt sanksjoner eller bøter for brudd på reglene om arbeidsforhold eller om utsending av arbeidstakere?',
+  'posting.penalty-kind': 'Hvilken type sanksjon eller tiltak ble ilagt?',
+  'posting.penalty-kind.fine': 'Overtredelsesgebyr',
+  'posting.penalty-kind.suspension': 'Stans av eller forbud mot virksomheten',
+  'posting.penalty-kind.criminal': 'Strafferettslig sanksjon',
+  'posting.penalty-kind.other': 'Annet tiltak',
+  'posting.documents': 'Legg ved de etterspurte dokumentene, for eksempel arbeidsavtalen, lønnsslipper, timelister eller dokumentasjon på lønnsutbetaling.',
+
+  // Pasientrettigheter
+  'patients.right-to-practise': 'Har helsepersonellet rett til å utøve yrket i landet deres?',
+  'patients.registered': 'Er helsepersonellet registrert i det nasjonale eller lokale registeret over helsepersonell som er nevnt i anmodningen?',
+  'patients.registration-date': 'Fra hvilken dato har helsepersonellet vært registrert i dette registeret?',
+  'patients.restrictions': 'Er helsepersonellets rett til å utøve yrket underlagt noen begrensning eller disiplinærtiltak, også midlertidig?',
+  'patients.measure-kind': 'Hvilken type begrensning eller tiltak gjelder?',
+  'patients.measure-kind.restriction': 'Begrensning av retten til å utøve yrket',
+  'patients.measure-kind.suspension': 'Suspensjon av retten til å utøve yrket',
+  'patients.measure-kind.withdrawal': 'Sletting fra registeret eller tilbakekall av retten til å utøve yrket',
+  'patients.measure-kind.disciplinary': 'Annet disiplinærtiltak',
+  'patients.measure-details': 'Beskriv begrensningen eller tiltaket: myndigheten som ila det, omfanget og varigheten.',
+  'patients.provider-authorised': 'Har helsetjenesteyteren tillatelse eller registrering til å yte de aktuelle helsetjenestene i landet deres?',
+  'patients.liability-insurance': 'Er helsetjenesteyteren dekket av en yrkesansvarsforsikring eller en garanti eller lignende ordning?',
+  'patients.prescription-authentic': 'Er den vedlagte resepten ekte?',
+  'patients.prescriber-entitled': 'Er resepten utstedt av en person i et lovregulert helseyrke som har lovlig rett til å forskrive i landet deres?',
+  'patients.supporting-document': 'Legg ved det aktuelle vedtaket, attesten eller utskriften fra registeret.'
 }

@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Kwalifikacje zawodowe (dyrektywa 2005/36/WE)',
   'set.services.title': 'Usługi (dyrektywa 2006/123/WE)',
+  'set.posting.title': 'Delegowanie pracowników (dyrektywa 2014/67/UE)',
+  'set.patients.title': 'Prawa pacjentów w transgranicznej opiece zdrowotnej (dyrektywa 2011/24/UE)',
   'answer.yes': 'Tak',
   'answer.no': 'Nie',
   'ui.fallback-notice': 'Wyświetlono po angielsku: brak jeszcze tłumaczenia',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Czy wobec usługodawcy zastosowano sankcje karne lub sankcje dyscyplinarne albo administracyjne mające bezpośredni związek z jego kompetencjami lub wiarygodnością zawodową?',
   'services.insurance': 'Czy usługodawca posiada ubezpieczenie od odpowiedzialności zawodowej lub równoważne zabezpieczenie w odniesieniu do danej działalności?',
   'services.inspection-findings': 'Proszę opisać wyniki kontroli, inspekcji lub postępowań wyjaśniających przeprowadzonych w związku z wnioskiem.',
-  'services.supporting-document': 'Proszę załączyć zezwolenie, odnośną decyzję lub wyciąg z rejestru.'
+  'services.supporting-document': 'Proszę załączyć zezwolenie, odnośną decyzję lub wyciąg z rejestru.',
+
+  // Delegowanie pracowników
+  'posting.registered': 'Czy przedsiębiorstwo delegujące pracownika jest wpisane do rejestru handlowego lub innego rejestru publicznego w Państwa państwie członkowskim?',
+  'posting.registration-date': 'Od jakiej daty przedsiębiorstwo jest zarejestrowane w Państwa państwie członkowskim?',
+  'posting.substantial-activities': 'Czy przedsiębiorstwo rzeczywiście prowadzi w Państwa państwie członkowskim znaczną działalność, inną niż działalność wyłącznie w zakresie wewnętrznego zarządzania lub działalność administracyjna?',
+  'posting.contributions-paid': 'Czy przedsiębiorstwo płaci podatki i składki na ubezpieczenie społeczne w Państwa państwie członkowskim?',
+  'posting.activity-details': 'Proszę opisać działalność przedsiębiorstwa w Państwa państwie członkowskim: jego pomieszczenia biurowe, zatrudniony tam personel, wykonywane tam umowy i osiągany tam obrót.',
+  'posting.habitually-works': 'Czy pracownik delegowany, poza okresem delegowania, zwykle wykonuje pracę w Państwa państwie członkowskim?',
+  'posting.employment-relationship': 'Czy w okresie delegowania między przedsiębiorstwem a pracownikiem delegowanym istnieje stosunek pracy?',
+  'posting.a1-valid': 'Czy dokument przenośny A1 przedstawiony dla pracownika delegowanego jest ważny na okres delegowania?',
+  'posting.penalties': 'Czy na przedsiębiorstwo nałożono kary lub grzywny za naruszenie przepisów prawa pracy lub przepisów dotyczących delegowania pracowników?',
+  'posting.penalty-kind': 'Jakiego rodzaju karę lub środek nałożono?',
+  'posting.penalty-kind.fine': 'Administracyjna kara pieniężna',
+  'posting.penalty-kind.suspension': 'Zawieszenie działalności lub zakaz jej prowadzenia',
+  'posting.penalty-kind.criminal': 'Sankcja karna',
+  'posting.penalty-kind.other': 'Inny środek',
+  'posting.documents': 'Proszę załączyć żądane dokumenty, takie jak umowa o pracę, odcinki płacowe, ewidencja czasu pracy lub dowody wypłaty wynagrodzenia.',
+
+  // Prawa pacjentów
+  'patients.right-to-practise': 'Czy pracownik służby zdrowia ma prawo wykonywania zawodu w Państwa państwie członkowskim?',
+  'patients.registered': 'Czy pracownik służby zdrowia jest wpisany do wskazanego we wniosku krajowego lub lokalnego rejestru pracowników służby zdrowia?',
+  'patients.registration-date': 'Od jakiej daty pracownik służby zdrowia jest wpisany do tego rejestru?',
+  'patients.restrictions': 'Czy prawo wykonywania zawodu przez pracownika służby zdrowia podlega jakiemukolwiek ograniczeniu lub środkowi dyscyplinarnemu, choćby tymczasowemu?',
+  'patients.measure-kind': 'Jakiego rodzaju ograniczenie lub środek ma zastosowanie?',
+  'patients.measure-kind.restriction': 'Ograniczenie prawa wykonywania zawodu',
+  'patients.measure-kind.suspension': 'Zawieszenie prawa wykonywania zawodu',
+  'patients.measure-kind.withdrawal': 'Skreślenie z rejestru lub pozbawienie prawa wykonywania zawodu',
+  'patients.measure-kind.disciplinary': 'Inny środek dyscyplinarny',
+  'patients.measure-details': 'Proszę opisać ograniczenie lub środek: organ, który je nałożył, ich zakres i okres obowiązywania.',
+  'patients.provider-authorised': 'Czy świadczeniodawca posiada zezwolenie lub jest zarejestrowany w celu udzielania danych świadczeń opieki zdrowotnej w Państwa państwie członkowskim?',
+  'patients.liability-insurance': 'Czy świadczeniodawca jest objęty ubezpieczeniem od odpowiedzialności zawodowej albo gwarancją lub podobnym rozwiązaniem?',
+  'patients.prescription-authentic': 'Czy załączona recepta jest autentyczna?',
+  'patients.prescriber-entitled': 'Czy receptę wystawiła osoba wykonująca zawód regulowany w dziedzinie opieki zdrowotnej, uprawniona zgodnie z prawem do wystawiania recept w Państwa państwie członkowskim?',
+  'patients.supporting-document': 'Proszę załączyć odpowiednią decyzję, zaświadczenie lub wyciąg z rejestru.'
 }

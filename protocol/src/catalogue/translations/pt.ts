@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Qualificações profissionais (Diretiva 2005/36/CE)',
   'set.services.title': 'Serviços (Diretiva 2006/123/CE)',
+  'set.posting.title': 'Destacamento de trabalhadores (Diretiva 2014/67/UE)',
+  'set.patients.title': 'Direitos dos doentes em matéria de cuidados de saúde transfronteiriços (Diretiva 2011/24/UE)',
   'answer.yes': 'Sim',
   'answer.no': 'Não',
   'ui.fallback-notice': 'Apresentado em inglês: ainda sem tradução',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'O prestador foi objeto de sanções penais ou de sanções disciplinares ou administrativas diretamente relevantes para a sua competência ou fiabilidade profissional?',
   'services.insurance': 'O prestador está coberto por um seguro de responsabilidade profissional ou por uma garantia equivalente para a atividade em causa?',
   'services.inspection-findings': 'Descreva os resultados das verificações, inspeções ou investigações realizadas na sequência do pedido.',
-  'services.supporting-document': 'Anexe a autorização, a decisão em causa ou uma certidão do registo.'
+  'services.supporting-document': 'Anexe a autorização, a decisão em causa ou uma certidão do registo.',
+
+  // Destacamento de trabalhadores
+  'posting.registered': 'A empresa que destaca o trabalhador está inscrita no registo comercial ou noutro registo público do seu Estado-Membro?',
+  'posting.registration-date': 'Desde que data está a empresa registada no seu Estado-Membro?',
+  'posting.substantial-activities': 'A empresa exerce efetivamente no seu Estado-Membro atividades substantivas que não sejam puramente de gestão interna ou administrativas?',
+  'posting.contributions-paid': 'A empresa paga impostos e contribuições para a segurança social no seu Estado-Membro?',
+  'posting.activity-details': 'Descreva as atividades da empresa no seu Estado-Membro: as suas instalações, o pessoal que aí emprega, os contratos que aí executa e o volume de negócios que aí realiza.',
+  'posting.habitually-works': 'O trabalhador destacado trabalha habitualmente no seu Estado-Membro fora do período de destacamento?',
+  'posting.employment-relationship': 'Existe uma relação de trabalho entre a empresa e o trabalhador destacado durante o período de destacamento?',
+  'posting.a1-valid': 'O documento portátil A1 apresentado para o trabalhador destacado é válido para o período de destacamento?',
+  'posting.penalties': 'Foram aplicadas à empresa sanções ou coimas por infrações às regras em matéria de emprego ou de destacamento de trabalhadores?',
+  'posting.penalty-kind': 'Que tipo de sanção ou medida foi aplicada?',
+  'posting.penalty-kind.fine': 'Coima',
+  'posting.penalty-kind.suspension': 'Suspensão ou proibição da atividade',
+  'posting.penalty-kind.criminal': 'Sanção penal',
+  'posting.penalty-kind.other': 'Outra medida',
+  'posting.documents': 'Anexe os documentos solicitados, tais como o contrato de trabalho, os recibos de vencimento, os registos dos tempos de trabalho ou os comprovativos do pagamento dos salários.',
+
+  // Direitos dos doentes
+  'patients.right-to-practise': 'O profissional de saúde tem o direito de exercer a profissão no seu Estado-Membro?',
+  'patients.registered': 'O profissional de saúde está inscrito no registo nacional ou local de profissionais de saúde indicado no pedido?',
+  'patients.registration-date': 'Desde que data está o profissional de saúde inscrito nesse registo?',
+  'patients.restrictions': 'O direito de exercício do profissional de saúde está sujeito a alguma restrição ou medida disciplinar, ainda que temporária?',
+  'patients.measure-kind': 'Que tipo de restrição ou medida se aplica?',
+  'patients.measure-kind.restriction': 'Restrição do direito de exercício',
+  'patients.measure-kind.suspension': 'Suspensão do direito de exercício',
+  'patients.measure-kind.withdrawal': 'Cancelamento da inscrição no registo ou retirada do direito de exercício',
+  'patients.measure-kind.disciplinary': 'Outra medida disciplinar',
+  'patients.measure-details': 'Descreva a restrição ou medida: a autoridade que a aplicou, o seu âmbito e a sua duração.',
+  'patients.provider-authorised': 'O prestador de cuidados de saúde está autorizado ou registado para prestar os cuidados de saúde em causa no seu Estado-Membro?',
+  'patients.liability-insurance': 'O prestador de cuidados de saúde está coberto por um seguro de responsabilidade profissional ou por uma garantia ou disposição similar?',
+  'patients.prescription-authentic': 'A receita anexa é autêntica?',
+  'patients.prescriber-entitled': 'A receita foi emitida por um membro de uma profissão de saúde regulamentada legalmente habilitado a prescrever no seu Estado-Membro?',
+  'patients.supporting-document': 'Anexe a decisão, o certificado ou a certidão do registo pertinente.'
 }

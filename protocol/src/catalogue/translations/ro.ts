@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Calificări profesionale (Directiva 2005/36/CE)',
   'set.services.title': 'Servicii (Directiva 2006/123/CE)',
+  'set.posting.title': 'Detașarea lucrătorilor (Directiva 2014/67/UE)',
+  'set.patients.title': 'Drepturile pacienților în cadrul asistenței medicale transfrontaliere (Directiva 2011/24/UE)',
   'answer.yes': 'Da',
   'answer.no': 'Nu',
   'ui.fallback-notice': 'Afișat în limba engleză: încă nu există traducere',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Prestatorului i s-au aplicat sancțiuni penale sau sancțiuni disciplinare ori administrative direct relevante pentru competența sau fiabilitatea sa profesională?',
   'services.insurance': 'Prestatorul este acoperit pentru activitatea în cauză de o asigurare de răspundere profesională sau de o garanție echivalentă?',
   'services.inspection-findings': 'Vă rugăm să descrieți constatările verificărilor, inspecțiilor sau investigațiilor efectuate ca urmare a cererii.',
-  'services.supporting-document': 'Vă rugăm să atașați autorizația, decizia în cauză sau un extras din registru.'
+  'services.supporting-document': 'Vă rugăm să atașați autorizația, decizia în cauză sau un extras din registru.',
+
+  // Detașarea lucrătorilor
+  'posting.registered': 'Întreprinderea care detașează lucrătorul este înregistrată în registrul comerțului sau în alt registru public din statul dumneavoastră membru?',
+  'posting.registration-date': 'De la ce dată este întreprinderea înregistrată în statul dumneavoastră membru?',
+  'posting.substantial-activities': 'Întreprinderea desfășoară efectiv în statul dumneavoastră membru activități substanțiale, altele decât cele pur interne de gestionare sau administrative?',
+  'posting.contributions-paid': 'Întreprinderea plătește impozite și contribuții de asigurări sociale în statul dumneavoastră membru?',
+  'posting.activity-details': 'Vă rugăm să descrieți activitățile întreprinderii în statul dumneavoastră membru: spațiile sale, personalul pe care îl angajează acolo, contractele pe care le execută acolo și cifra de afaceri pe care o realizează acolo.',
+  'posting.habitually-works': 'Lucrătorul detașat lucrează în mod obișnuit în statul dumneavoastră membru în afara perioadei de detașare?',
+  'posting.employment-relationship': 'Există un raport de muncă între întreprindere și lucrătorul detașat pe durata perioadei de detașare?',
+  'posting.a1-valid': 'Documentul portabil A1 prezentat pentru lucrătorul detașat este valabil pentru perioada de detașare?',
+  'posting.penalties': 'Au fost aplicate întreprinderii sancțiuni sau amenzi pentru încălcări ale normelor privind munca sau detașarea lucrătorilor?',
+  'posting.penalty-kind': 'Ce tip de sancțiune sau măsură a fost aplicat?',
+  'posting.penalty-kind.fine': 'Amendă administrativă',
+  'posting.penalty-kind.suspension': 'Suspendarea sau interzicerea activității',
+  'posting.penalty-kind.criminal': 'Sancțiune penală',
+  'posting.penalty-kind.other': 'Altă măsură',
+  'posting.documents': 'Vă rugăm să atașați documentele solicitate, cum ar fi contractul de muncă, fluturașii de salariu, fișele de pontaj sau dovezile plății salariilor.',
+
+  // Drepturile pacienților
+  'patients.right-to-practise': 'Profesionistul din domeniul sănătății are dreptul de a exercita profesia în statul dumneavoastră membru?',
+  'patients.registered': 'Profesionistul din domeniul sănătății este înscris în registrul național sau local al profesioniștilor din domeniul sănătății menționat în cerere?',
+  'patients.registration-date': 'De la ce dată este profesionistul din domeniul sănătății înscris în acest registru?',
+  'patients.restrictions': 'Dreptul de practică al profesionistului din domeniul sănătății face obiectul vreunei restricții sau măsuri disciplinare, chiar și temporare?',
+  'patients.measure-kind': 'Ce tip de restricție sau măsură se aplică?',
+  'patients.measure-kind.restriction': 'Restrângerea dreptului de practică',
+  'patients.measure-kind.suspension': 'Suspendarea dreptului de practică',
+  'patients.measure-kind.withdrawal': 'Radierea din registru sau retragerea dreptului de practică',
+  'patients.measure-kind.disciplinary': 'Altă măsură disciplinară',
+  'patients.measure-details': 'Vă rugăm să descrieți restricția sau măsura: autoritatea care a dispus-o, domeniul de aplicare și durata acesteia.',
+  'patients.provider-authorised': 'Furnizorul de servicii medicale este autorizat sau înregistrat pentru a furniza asistența medicală în cauză în statul dumneavoastră membru?',
+  'patients.liability-insurance': 'Furnizorul de servicii medicale este acoperit de o asigurare de răspundere profesională sau de o garanție ori un mecanism similar?',
+  'patients.prescription-authentic': 'Prescripția atașată este autentică?',
+  'patients.prescriber-entitled': 'Prescripția a fost emisă de un membru al unei profesii reglementate din domeniul sănătății care are dreptul legal de a prescrie în statul dumneavoastră membru?',
+  'patients.supporting-document': 'Vă rugăm să atașați documentul relevant: decizia, certificatul sau extrasul din registru.'
 }

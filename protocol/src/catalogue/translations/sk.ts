@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Odborné kvalifikácie (smernica 2005/36/ES)',
   'set.services.title': 'Služby (smernica 2006/123/ES)',
+  'set.posting.title': 'Vysielanie pracovníkov (smernica 2014/67/EÚ)',
+  'set.patients.title': 'Práva pacientov pri cezhraničnej zdravotnej starostlivosti (smernica 2011/24/EÚ)',
   'answer.yes': 'Áno',
   'answer.no': 'Nie',
   'ui.fallback-notice': 'Zobrazené v angličtine: preklad zatiaľ nie je k dispozícii',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Boli poskytovateľovi uložené trestné sankcie alebo disciplinárne či správne sankcie, ktoré sa priamo týkajú jeho odbornej spôsobilosti alebo profesijnej spoľahlivosti?',
   'services.insurance': 'Je poskytovateľ na príslušnú činnosť poistený pre prípad zodpovednosti za škodu spôsobenú výkonom povolania alebo má rovnocennú záruku?',
   'services.inspection-findings': 'Opíšte, prosím, výsledky kontrol, inšpekcií alebo vyšetrovaní vykonaných na základe žiadosti.',
-  'services.supporting-document': 'Priložte, prosím, povolenie, príslušné rozhodnutie alebo výpis z registra.'
+  'services.supporting-document': 'Priložte, prosím, povolenie, príslušné rozhodnutie alebo výpis z registra.',
+
+  // Vysielanie pracovníkov
+  'posting.registered': 'Je podnik, ktorý pracovníka vysiela, zapísaný v obchodnom registri alebo v inom verejnom registri vo vašom členskom štáte?',
+  'posting.registration-date': 'Od ktorého dňa je podnik vo vašom členskom štáte zapísaný?',
+  'posting.substantial-activities': 'Vykonáva podnik vo vašom členskom štáte skutočne podstatnú činnosť, ktorá nie je čisto internou riadiacou alebo administratívnou činnosťou?',
+  'posting.contributions-paid': 'Platí podnik vo vašom členskom štáte dane a príspevky na sociálne zabezpečenie?',
+  'posting.activity-details': 'Opíšte, prosím, činnosť podniku vo vašom členskom štáte: jeho prevádzkové priestory, zamestnancov, ktorých tam zamestnáva, zákazky, ktoré tam plní, a obrat, ktorý tam dosahuje.',
+  'posting.habitually-works': 'Pracuje vyslaný pracovník mimo obdobia vyslania obvykle vo vašom členskom štáte?',
+  'posting.employment-relationship': 'Trvá počas obdobia vyslania pracovnoprávny vzťah medzi podnikom a vyslaným pracovníkom?',
+  'posting.a1-valid': 'Je prenosný dokument A1 predložený pre vyslaného pracovníka platný na obdobie vyslania?',
+  'posting.penalties': 'Boli podniku uložené sankcie alebo pokuty za porušenie pracovnoprávnych predpisov alebo predpisov o vysielaní pracovníkov?',
+  'posting.penalty-kind': 'Aký druh sankcie alebo opatrenia bol uložený?',
+  'posting.penalty-kind.fine': 'Správna pokuta',
+  'posting.penalty-kind.suspension': 'Pozastavenie alebo zákaz činnosti',
+  'posting.penalty-kind.criminal': 'Trestná sankcia',
+  'posting.penalty-kind.other': 'Iné opatrenie',
+  'posting.documents': 'Priložte, prosím, požadované doklady, napríklad pracovnú zmluvu, výplatné pásky, evidenciu pracovného času alebo doklady o vyplatení mzdy.',
+
+  // Práva pacientov
+  'patients.right-to-practise': 'Má zdravotnícky pracovník oprávnenie vykonávať povolanie vo vašom členskom štáte?',
+  'patients.registered': 'Je zdravotnícky pracovník zapísaný v celoštátnom alebo miestnom registri zdravotníckych pracovníkov uvedenom v žiadosti?',
+  'patients.registration-date': 'Od ktorého dňa je zdravotnícky pracovník zapísaný v tomto registri?',
+  'patients.restrictions': 'Podlieha oprávnenie zdravotníckeho pracovníka vykonávať povolanie nejakému obmedzeniu alebo disciplinárnemu opatreniu, hoci aj dočasnému?',
+  'patients.measure-kind': 'O aký druh obmedzenia alebo opatrenia ide?',
+  'patients.measure-kind.restriction': 'Obmedzenie oprávnenia vykonávať povolanie',
+  'patients.measure-kind.suspension': 'Pozastavenie oprávnenia vykonávať povolanie',
+  'patients.measure-kind.withdrawal': 'Vyčiarknutie z registra alebo odňatie oprávnenia vykonávať povolanie',
+  'patients.measure-kind.disciplinary': 'Iné disciplinárne opatrenie',
+  'patients.measure-details': 'Opíšte, prosím, obmedzenie alebo opatrenie: orgán, ktorý ho uložil, jeho rozsah a dobu trvania.',
+  'patients.provider-authorised': 'Má poskytovateľ zdravotnej starostlivosti vo vašom členskom štáte povolenie alebo registráciu na poskytovanie príslušnej zdravotnej starostlivosti?',
+  'patients.liability-insurance': 'Je poskytovateľ zdravotnej starostlivosti krytý poistením profesijnej zodpovednosti alebo zárukou či podobným dojednaním?',
+  'patients.prescription-authentic': 'Je priložený lekársky predpis pravý?',
+  'patients.prescriber-entitled': 'Vystavil lekársky predpis príslušník regulovaného zdravotníckeho povolania, ktorý je vo vašom členskom štáte podľa zákona oprávnený predpisovať?',
+  'patients.supporting-document': 'Priložte, prosím, príslušné rozhodnutie, osvedčenie alebo výpis z registra.'
 }

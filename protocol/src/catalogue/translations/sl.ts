@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Poklicne kvalifikacije (Direktiva 2005/36/ES)',
   'set.services.title': 'Storitve (Direktiva 2006/123/ES)',
+  'set.posting.title': 'Napotitev delavcev (Direktiva 2014/67/EU)',
+  'set.patients.title': 'Pravice pacientov pri čezmejnem zdravstvenem varstvu (Direktiva 2011/24/EU)',
   'answer.yes': 'Da',
   'answer.no': 'Ne',
   'ui.fallback-notice': 'Prikazano v angleščini: prevod še ni na voljo',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Ali so bile ponudniku izrečene kazenske sankcije ali disciplinski oziroma upravni ukrepi, ki so neposredno povezani z njegovo usposobljenostjo ali poklicno zanesljivostjo?',
   'services.insurance': 'Ali ima ponudnik za zadevno dejavnost zavarovanje poklicne odgovornosti ali enakovredno jamstvo?',
   'services.inspection-findings': 'Opišite ugotovitve preverjanj, inšpekcijskih pregledov ali preiskav, opravljenih na podlagi zahteve.',
-  'services.supporting-document': 'Priložite dovoljenje, zadevno odločbo ali izpisek iz registra.'
+  'services.supporting-document': 'Priložite dovoljenje, zadevno odločbo ali izpisek iz registra.',
+
+  // Napotitev delavcev
+  'posting.registered': 'Ali je podjetje, ki napoti delavca, vpisano v poslovni register ali drug javni register v vaši državi članici?',
+  'posting.registration-date': 'Od katerega dne je podjetje vpisano v register v vaši državi članici?',
+  'posting.substantial-activities': 'Ali podjetje v vaši državi članici dejansko opravlja znatne dejavnosti, ki niso zgolj notranje upravljanje ali upravne dejavnosti?',
+  'posting.contributions-paid': 'Ali podjetje v vaši državi članici plačuje davke in prispevke za socialno varnost?',
+  'posting.activity-details': 'Opišite dejavnosti podjetja v vaši državi članici: njegove poslovne prostore, osebje, ki ga tam zaposluje, pogodbe, ki jih tam izvaja, in promet, ki ga tam ustvari.',
+  'posting.habitually-works': 'Ali napoteni delavec zunaj obdobja napotitve običajno dela v vaši državi članici?',
+  'posting.employment-relationship': 'Ali med podjetjem in napotenim delavcem v obdobju napotitve obstaja delovno razmerje?',
+  'posting.a1-valid': 'Ali je prenosni dokument A1, predložen za napotenega delavca, veljaven za obdobje napotitve?',
+  'posting.penalties': 'Ali so bile podjetju izrečene sankcije ali globe zaradi kršitev predpisov o zaposlovanju ali o napotitvi delavcev?',
+  'posting.penalty-kind': 'Katera vrsta sankcije ali ukrepa je bila izrečena?',
+  'posting.penalty-kind.fine': 'Upravna globa',
+  'posting.penalty-kind.suspension': 'Začasna ustavitev ali prepoved dejavnosti',
+  'posting.penalty-kind.criminal': 'Kazenska sankcija',
+  'posting.penalty-kind.other': 'Drug ukrep',
+  'posting.documents': 'Priložite zahtevane dokumente, kot so pogodba o zaposlitvi, plačilne liste, evidence delovnega časa ali dokazila o izplačilu plač.',
+
+  // Pravice pacientov
+  'patients.right-to-practise': 'Ali ima zdravstveni delavec pravico do opravljanja poklica v vaši državi članici?',
+  'patients.registered': 'Ali je zdravstveni delavec vpisan v nacionalni ali lokalni register zdravstvenih delavcev, naveden v zahtevi?',
+  'patients.registration-date': 'Od katerega dne je zdravstveni delavec vpisan v ta register?',
+  'patients.restrictions': 'Ali za pravico zdravstvenega delavca do opravljanja poklica velja kakršna koli omejitev ali disciplinski ukrep, tudi začasen?',
+  'patients.measure-kind': 'Katera vrsta omejitve ali ukrepa velja?',
+  'patients.measure-kind.restriction': 'Omejitev pravice do opravljanja poklica',
+  'patients.measure-kind.suspension': 'Začasni odvzem pravice do opravljanja poklica',
+  'patients.measure-kind.withdrawal': 'Izbris iz registra ali odvzem pravice do opravljanja poklica',
+  'patients.measure-kind.disciplinary': 'Drug disciplinski ukrep',
+  'patients.measure-details': 'Opišite omejitev ali ukrep: organ, ki ga je izrekel, njegov obseg in trajanje.',
+  'patients.provider-authorised': 'Ali ima izvajalec zdravstvenega varstva v vaši državi članici dovoljenje ali registracijo za izvajanje zadevnega zdravstvenega varstva?',
+  'patients.liability-insurance': 'Ali ima izvajalec zdravstvenega varstva zavarovanje poklicne odgovornosti ali jamstvo oziroma podobno ureditev?',
+  'patients.prescription-authentic': 'Ali je priloženi recept verodostojen?',
+  'patients.prescriber-entitled': 'Ali je recept izdal pripadnik reguliranega zdravstvenega poklica, ki je v vaši državi članici zakonsko upravičen do predpisovanja?',
+  'patients.supporting-document': 'Priložite ustrezno odločbo, potrdilo ali izpisek iz registra.'
 }

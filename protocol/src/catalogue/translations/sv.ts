@@ -4,6 +4,8 @@ import type { CatalogueTexts } from '../types.js'
 export const texts: CatalogueTexts = {
   'set.pq.title': 'Yrkeskvalifikationer (direktiv 2005/36/EG)',
   'set.services.title': 'Tjänster (direktiv 2006/123/EG)',
+  'set.posting.title': 'Utstationering av arbetstagare (direktiv 2014/67/EU)',
+  'set.patients.title': 'Patienträttigheter vid gränsöverskridande hälso- och sjukvård (direktiv 2011/24/EU)',
   'answer.yes': 'Ja',
   'answer.no': 'Nej',
   'ui.fallback-notice': 'Visas på engelska: ingen översättning ännu',
@@ -62,5 +64,39 @@ export const texts: CatalogueTexts = {
   'services.sanctions': 'Har tjänsteleverantören ålagts straffrättsliga påföljder eller disciplinära eller administrativa sanktioner som har direkt betydelse för dess kompetens eller yrkesmässiga tillförlitlighet?',
   'services.insurance': 'Omfattas tjänsteleverantören för den berörda verksamheten av en ansvarsförsäkring för yrkesverksamhet eller en likvärdig garanti?',
   'services.inspection-findings': 'Beskriv resultaten av de kontroller, inspektioner eller utredningar som har genomförts med anledning av begäran.',
-  'services.supporting-document': 'Bifoga tillståndet, det berörda beslutet eller ett registerutdrag.'
+  'services.supporting-document': 'Bifoga tillståndet, det berörda beslutet eller ett registerutdrag.',
+
+  // Utstationering av arbetstagare
+  'posting.registered': 'Är det företag som utstationerar arbetstagaren registrerat i handelsregistret eller i ett annat offentligt register i er medlemsstat?',
+  'posting.registration-date': 'Från vilket datum är företaget registrerat i er medlemsstat?',
+  'posting.substantial-activities': 'Bedriver företaget verkligen betydande verksamhet i er medlemsstat som inte enbart avser intern förvaltning eller administration?',
+  'posting.contributions-paid': 'Betalar företaget skatter och socialförsäkringsavgifter i er medlemsstat?',
+  'posting.activity-details': 'Beskriv företagets verksamhet i er medlemsstat: dess lokaler, den personal det har anställd där, de avtal det fullgör där och den omsättning det har där.',
+  'posting.habitually-works': 'Arbetar den utstationerade arbetstagaren vanligtvis i er medlemsstat när han eller hon inte är utstationerad?',
+  'posting.employment-relationship': 'Finns det ett anställningsförhållande mellan företaget och den utstationerade arbetstagaren under utstationeringsperioden?',
+  'posting.a1-valid': 'Är det bärbara dokumentet A1 som har visats upp för den utstationerade arbetstagaren giltigt för utstationeringsperioden?',
+  'posting.penalties': 'Har företaget ålagts sanktioner eller böter för överträdelser av reglerna om anställning eller om utstationering av arbetstagare?',
+  'posting.penalty-kind': 'Vilken typ av sanktion eller åtgärd beslutades?',
+  'posting.penalty-kind.fine': 'Administrativ sanktionsavgift',
+  'posting.penalty-kind.suspension': 'Avstängning från eller förbud mot verksamheten',
+  'posting.penalty-kind.criminal': 'Straffrättslig påföljd',
+  'posting.penalty-kind.other': 'Annan åtgärd',
+  'posting.documents': 'Bifoga de begärda handlingarna, till exempel anställningsavtalet, lönebesked, tidrapporter eller bevis på löneutbetalning.',
+
+  // Patienträttigheter
+  'patients.right-to-practise': 'Har yrkesutövaren inom hälso- och sjukvården rätt att utöva yrket i er medlemsstat?',
+  'patients.registered': 'Är yrkesutövaren inom hälso- och sjukvården registrerad i det nationella eller lokala register över hälso- och sjukvårdspersonal som anges i begäran?',
+  'patients.registration-date': 'Från vilket datum är yrkesutövaren inom hälso- och sjukvården registrerad i det registret?',
+  'patients.restrictions': 'Är yrkesutövarens rätt att utöva yrket föremål för någon begränsning eller disciplinåtgärd, även tillfällig?',
+  'patients.measure-kind': 'Vilken typ av begränsning eller åtgärd gäller?',
+  'patients.measure-kind.restriction': 'Begränsning av rätten att utöva yrket',
+  'patients.measure-kind.suspension': 'Tillfällig avstängning från rätten att utöva yrket',
+  'patients.measure-kind.withdrawal': 'Avregistrering eller återkallelse av rätten att utöva yrket',
+  'patients.measure-kind.disciplinary': 'Annan disciplinåtgärd',
+  'patients.measure-details': 'Beskriv begränsningen eller åtgärden: vilken myndighet som beslutade om den, dess omfattning och varaktighet.',
+  'patients.provider-authorised': 'Har vårdgivaren tillstånd eller registrering för att tillhandahålla den berörda hälso- och sjukvården i er medlemsstat?',
+  'patients.liability-insurance': 'Omfattas vårdgivaren av en ansvarsförsäkring för yrkesverksamhet eller en garanti eller liknande arrangemang?',
+  'patients.prescription-authentic': 'Är det bifogade receptet äkta?',
+  'patients.prescriber-entitled': 'Har receptet utfärdats av en person inom ett reglerat hälso- och sjukvårdsyrke som är lagligen behörig att förskriva i er medlemsstat?',
+  'patients.supporting-document': 'Bifoga det relevanta beslutet, intyget eller registerutdraget.'
 }
