@@ -143,6 +143,8 @@ describe('a misbehaving member in a small federation of real nodes', function ()
     for (const k of ['no-replay-applied', 'flood-contained', 'withheld-answers-chased'] as const) expect(byKind.get(k)!.vacuous, show(results)).to.equal(false)
     const flood = run.faultOutcomes.floods[0]!
     expect(flood.replies.ERR_RATE_LIMITED ?? 0).to.be.above(0)
+    expect(flood.probes.sent).to.be.above(0)
+    expect(flood.probes.replies.receipt).to.equal(flood.probes.sent)
     expect(run.faultOutcomes.replays[0]!.direct['again: receipt'] ?? 0).to.be.above(0)
     expect(run.requests.some((r) => r.withheldAt !== undefined)).to.equal(true)
   })

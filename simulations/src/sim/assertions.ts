@@ -26,7 +26,9 @@
  *   its stored receipt, and one sent on to a third member was refused.
  * - flood-contained: each target handled (decoded) no more of the flood than its rate
  *   limit lets through (10,000 at once plus 2,000 a second of the flood's duration),
- *   accepted none of it, and accepted honest messages from other members while it ran.
+ *   accepted none of it, answered every honest member's message sent to it while it ran
+ *   (probes: earlier messages sent again, each answered with its stored receipt), and
+ *   accepted the workload's new messages from other members if any were owed to it then.
  * - withheld-answers-chased: every request accepted and never answered by a member
  *   withholding answers, whose answer date had passed at the end, was declared overdue
  *   on the requesting node, and escalated there once inactive for `escalateAfterDays`
@@ -88,9 +90,10 @@ function withLeftMember (run: RunRecord, r: RequestRun): boolean {
   return r.dropped !== undefined || run.faultOutcomes.leaves.some((l) => l.fed === r.fed && (r.plan.from === l.country || r.plan.to === l.country))
 }
 
-/** An (alert, target) pair the roster rules out: from or to a member that had left when it was issued. */
+/** An (alert, target) pair the roster rules out: from or to a member that had left when it was issued or withdrawn. */
 function alertWithLeftMember (run: RunRecord, a: AlertRun, target: string): boolean {
-  const day = ((a.issuedAt ?? 0) - startMs(run.scenario)) / DAY_MS
+  // Its last action: a withdrawal after the member left does not reach it, nor one it sent.
+  const day = ((a.withdrawnAt ?? a.issuedAt ?? 0) - startMs(run.scenario)) / DAY_MS
   return run.faultOutcomes.leaves.some((l) => l.fed === a.fed && day >= l.day && (a.plan.from === l.country || target === l.country))
 }
 
@@ -268,8 +271,12 @@ const CHECKS: Readonly<Record<AssertionKind, Check>> = {
       const allowed = f.targets.length * (limit.capacity + limit.perSecond * (f.realMs / 1000 + 1))
       tally.check(handled <= allowed, () => `${where}: the targets handled ${handled} frames, more than their limit lets through (${Math.round(allowed)})`)
       tally.check((f.replies.receipt ?? 0) === 0, () => `${where}: ${f.replies.receipt} flood frames accepted`)
-      tally.check(f.honestAccepted > 0, () => `${where}: no honest message was accepted by ${f.targets.join(', ')} while it ran (${f.realMs} ms)`)
-      parts.push(`${where}: ${f.sent} frames to ${f.targets.join(', ')} in ${(f.realMs / 1000).toFixed(1)} s, ${limited} refused by the rate limit, ${handled} looked at and refused (${Object.entries(f.replies).map(([k, n]) => `${k} ${n}`).join(', ')}); ${f.honestAccepted} honest messages accepted meanwhile`)
+      const probeMs = [...f.probes.ms].sort((a, b) => a - b)
+      const answered = f.probes.replies.receipt ?? 0
+      tally.check(f.probes.sent === 0 || answered === f.probes.sent, () => `${where}: ${f.probes.sent - answered} of ${f.probes.sent} honest messages sent to ${f.targets.join(', ')} during it got no receipt (${Object.entries(f.probes.replies).map(([k, n]) => `${k} ${n}`).join(', ')})`)
+      // The workload's honest traffic: judged only when some was owed to the targets meanwhile.
+      if (f.honestOwed > 0 || f.honestAccepted > 0) tally.check(f.honestAccepted > 0, () => `${where}: other members owed ${f.targets.join(', ')} up to ${f.honestOwed} messages while it ran (${f.realMs} ms), and none was accepted`)
+      parts.push(`${where}: ${f.sent} frames to ${f.targets.join(', ')} in ${(f.realMs / 1000).toFixed(1)} s, ${limited} refused by the rate limit, ${handled} looked at and refused (${Object.entries(f.replies).map(([k, n]) => `${k} ${n}`).join(', ')}); honest messages sent to the targets during it: ${answered}/${f.probes.sent} answered with their receipt${probeMs.length > 0 ? ` (median ${probeMs[Math.floor(probeMs.length / 2)]} ms, max ${probeMs.at(-1)} ms)` : ''}; ${f.honestAccepted} new honest messages accepted meanwhile${f.honestOwed > 0 ? ` (up to ${f.honestOwed} owed at once)` : ''}${f.honestOwed === 0 && f.honestAccepted === 0 ? ' (none was owed to the targets then)' : ''}`)
     }
     return { tally, detail: parts.length === 0 ? 'no flood in this scenario: nothing to check' : parts.join('; ') }
   },

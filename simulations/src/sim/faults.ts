@@ -25,6 +25,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { lpStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { MAX_WIRE_BYTES, decodeReply, encodeWire, protocolId, type WireEnvelope } from '@imi/protocol'
@@ -65,6 +66,15 @@ export interface FloodOutcome {
   readonly realMs: number
   /** Messages from other members each target accepted while the flood ran. */
   readonly honestAccepted: number
+  /** The most messages other members owed the targets at once while it ran (sampled every 200 ms). */
+  readonly honestOwed: number
+  /**
+   * Honest probes: every quarter second of the flood, each other member sends a target its
+   * newest message to it again (the receiver verifies it and answers with the
+   * stored receipt: the path of every message up to the store). Replies by code, and
+   * their real round-trip times.
+   */
+  readonly probes: { sent: number, replies: Record<string, number>, ms: number[] }
 }
 
 export interface LeaveOutcome {
@@ -306,15 +316,27 @@ export class FaultDriver {
   // Floods.
 
   private async flood (fed: SimFederation, f: number, from: string, targets: readonly string[], count: number, day: number): Promise<void> {
-    const outcome = { fed: f, from, day, targets, sent: 0, replies: {} as Record<string, number>, realMs: 0, honestAccepted: 0 }
+    const outcome = { fed: f, from, day, targets, sent: 0, replies: {} as Record<string, number>, realMs: 0, honestAccepted: 0, honestOwed: 0, probes: { sent: 0, replies: {} as Record<string, number>, ms: [] as number[] } }
     this.outcomes.floods.push(outcome)
     const node = fed.node(from)
     if (node?.libp2p === undefined) return
     const key = `${f}/${from}/${day}`
     this.floodsActive.set(key, outcome)
+    const probes = await this.probes(fed, from, targets)
     // Raw frames written in batches on several streams at once (the receiver takes 8 per
     // connection): the node's own client waits for each reply and cannot outrun the limit.
     const t0 = performance.now()
+    // Whether honest members had anything for the targets meanwhile.
+    const sampler = setInterval(() => {
+      let owed = 0
+      for (const c of fed.live()) {
+        if (c === from || targets.includes(c)) continue
+        for (const q of fed.node(c)?.messaging.outboxSummary() ?? []) if (targets.includes(q.country)) owed += q.pending
+      }
+      outcome.honestOwed = Math.max(outcome.honestOwed, owed)
+    }, 200)
+    let flooding = true
+    const probing = this.probe(probes, outcome.probes, () => flooding)
     try {
       await Promise.all(targets.map(async (to) => {
         const peer = node.roster.current.member(to)
@@ -358,9 +380,55 @@ export class FaultDriver {
         }))
       }))
     } finally {
+      clearInterval(sampler)
+      flooding = false
+      await probing
       outcome.realMs = Math.round(performance.now() - t0)
       this.floodsActive.delete(key)
     }
+  }
+
+  /**
+   * Honest members' newest message to each target (delivered or still on its way: a
+   * duplicate either way), found before the flood starts: under the flood every store
+   * read of every node in this process waits its turn on the one event loop.
+   */
+  private async probes (fed: SimFederation, flooder: string, targets: readonly string[]): Promise<Array<{ client: DirectMessageClient, peerId: string, frame: Uint8Array }>> {
+    const out: Array<{ client: DirectMessageClient, peerId: string, frame: Uint8Array }> = []
+    for (const c of fed.live()) {
+      const node = fed.node(c)!
+      if (c === flooder || targets.includes(c) || node.libp2p === undefined) continue
+      const client = new DirectMessageClient(node.libp2p, fed.federationId)
+      const views = await node.messaging.list('sent', 100)
+      for (const to of targets) {
+        const peer = node.roster.current.member(to)
+        const view = views.find((v) => v.to.includes(to) && v.status !== 'failed')
+        const sent = view === undefined ? undefined : await node.store.get<SentRecord>(Bucket.sent, view.id)
+        if (peer !== undefined && sent !== undefined) out.push({ client, peerId: peer.peerId, frame: await this.frameOf(node, sent.jws, sent.id) })
+      }
+    }
+    return out
+  }
+
+  /** Sends the probes every quarter second while `on()`. */
+  private async probe (probes: Array<{ client: DirectMessageClient, peerId: string, frame: Uint8Array }>, into: FloodOutcome['probes'], on: () => boolean): Promise<void> {
+    while (on() && probes.length > 0) {
+      await Promise.all(probes.map(async (p) => {
+        into.sent++
+        const t = performance.now()
+        let code: string
+        try {
+          const reply = decodeReply(await p.client.request(p.peerId, p.frame, { signal: AbortSignal.timeout(10_000) }))
+          code = 'error' in reply ? reply.error.code : 'receipt'
+        } catch (err) {
+          code = `no reply (${(err as Error).name})`
+        }
+        into.ms.push(Math.round(performance.now() - t))
+        into.replies[code] = (into.replies[code] ?? 0) + 1
+      }))
+      await sleep(250)
+    }
+    for (const p of new Set(probes.map((x) => x.client))) p.close()
   }
 
   // A member leaving.
