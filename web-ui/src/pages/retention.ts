@@ -13,6 +13,7 @@ import type { MessageKey } from '../i18n/index.js'
 import { areaLabel } from '../labels.js'
 import { routeHref, type Route } from '../router.js'
 import { dataTable, failedPage, pageOf, section } from '../widgets.js'
+import { authorityNamer } from './subject-requests.js'
 import type { LegislativeArea } from '@imi/protocol'
 
 type RetentionRoute = Extract<Route, { page: 'retention' }>
@@ -39,7 +40,7 @@ function when (ctx: PageContext, at: number, now: number): Child {
     days <= SOON_DAYS ? [' ', h('strong', { class: 'badge badge-soon' }, ctx.t('retention.soon'))] : null]
 }
 
-function dueTable (ctx: PageContext, due: { now: number, total: number, procedures: DueProcedure[] }): Child {
+function dueTable (ctx: PageContext, due: { now: number, total: number, procedures: DueProcedure[] }, authority: (id: string) => string): Child {
   const { t, lang } = ctx
   if (due.procedures.length === 0) return h('p', { class: 'empty' }, t('retention.empty'))
   return [dataTable(t('retention.due.caption'), [t('retention.col.procedure'), t('retention.col.authority'), t('retention.col.closed'), t('retention.col.block'), t('retention.col.delete')],
@@ -48,7 +49,7 @@ function dueTable (ctx: PageContext, due: { now: number, total: number, procedur
       const href = routeHref(p.kind === 'request' ? { page: 'request', id: p.id } : { page: 'alert', id: p.id })
       return h('tr', null,
         h('th', { scope: 'row' }, h('a', { href }, label)),
-        h('td', null, p.authority ?? '–'),
+        h('td', null, p.authority === undefined ? '–' : authority(p.authority)),
         h('td', null, formatDay(p.closedAt, lang)),
         h('td', null, p.blockedAt === undefined ? when(ctx, p.blockAt, due.now) : h('span', { class: 'badge status-withdrawn' }, t('retention.blocked'))),
         h('td', null, when(ctx, p.deleteAt, due.now)))
@@ -60,13 +61,14 @@ export const retentionPage: Page<RetentionRoute> = async (ctx) => {
   const { t } = ctx
   let policy: RetentionPolicy
   let due: Awaited<ReturnType<typeof retentionDue>>
+  let authority: (id: string) => string
   try {
-    [policy, due] = await Promise.all([retentionPolicy(ctx.api), retentionDue(ctx.api)])
+    [policy, due, authority] = await Promise.all([retentionPolicy(ctx.api), retentionDue(ctx.api), authorityNamer(ctx)])
   } catch (err) {
     return failedPage(ctx, t('retention.title'), err)
   }
   return pageOf('page-retention', t('retention.title'),
     h('p', { class: 'lead' }, t('retention.intro')),
-    section('due-h', t('retention.due.title'), h('p', null, t('retention.due.intro')), dueTable(ctx, due)),
+    section('due-h', t('retention.due.title'), h('p', null, t('retention.due.intro')), dueTable(ctx, due, authority)),
     section('policy-h', t('retention.policy.title'), policyTable(ctx, policy)))
 }

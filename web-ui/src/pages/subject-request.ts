@@ -13,7 +13,7 @@ import { formatDateTime, formatDay } from '../format.js'
 import type { MessageKey } from '../i18n/index.js'
 import { routeHref, type Route } from '../router.js'
 import { dataTable, failedPage, pair, section } from '../widgets.js'
-import { deadlineCell, handlesSubjects, statusBadge, subjectKindLabel } from './subject-requests.js'
+import { authorityNamer, deadlineCell, handlesSubjects, statusBadge, subjectKindLabel } from './subject-requests.js'
 import { closeSection, exportSection, findForm, requestSteps, type Redraw } from './subject-steps.js'
 
 type DetailRoute = Extract<Route, { page: 'subject-request' }>
@@ -65,7 +65,7 @@ function historySection (ctx: PageContext, sr: SubjectRequest): HTMLElement {
       h('td', null, t(`subject.step.${s.step}` satisfies MessageKey), s.procedure === undefined ? null : ` · ${s.procedure.id.slice(0, 8)}`))), { hiddenCaption: true, compact: true }))
 }
 
-function content (ctx: PageContext, sr: SubjectRequest, redraw: Redraw, done?: string): Child[] {
+function content (ctx: PageContext, sr: SubjectRequest, authority: (id: string) => string, redraw: Redraw, done?: string): Child[] {
   const { t, lang } = ctx
   const acting = sr.status === 'open' && handlesSubjects(ctx)
   return [
@@ -74,7 +74,7 @@ function content (ctx: PageContext, sr: SubjectRequest, redraw: Redraw, done?: s
     done === undefined ? null : notice('success', done),
     h('dl', { class: 'summary' },
       pair(t('subject.id'), sr.id),
-      ctx.session.user.coordinator ? pair(t('subjects.col.authority'), sr.authority) : null,
+      ctx.session.user.coordinator ? pair(t('subjects.col.authority'), authority(sr.authority)) : null,
       pair(t('subjects.col.received'), formatDay(sr.receivedAt, lang)),
       pair(t('subject.deadline'), ...deadlineCell(ctx, sr).childNodes),
       pair(t('subjects.col.status'), statusBadge(ctx, sr.status)),
@@ -91,19 +91,20 @@ function content (ctx: PageContext, sr: SubjectRequest, redraw: Redraw, done?: s
 export const subjectRequestPage: Page<DetailRoute> = async (ctx, route) => {
   const { t } = ctx
   let sr: SubjectRequest
+  let authority: (id: string) => string
   try {
-    sr = await subjectRequest(ctx.api, route.id)
+    [sr, authority] = await Promise.all([subjectRequest(ctx.api, route.id), authorityNamer(ctx)])
   } catch (err) {
     return failedPage(ctx, t('subject.title'), err)
   }
   const page = h('div', { class: 'page page-subject' })
   const redraw: Redraw = (done) => {
     subjectRequest(ctx.api, route.id).then((next) => {
-      replace(page, ...content(ctx, next, redraw, done))
+      replace(page, ...content(ctx, next, authority, redraw, done))
       page.querySelector<HTMLElement>('h1')?.focus()
       ctx.announce(done)
     }, (err: unknown) => { replace(page, h('h1', { tabindex: '-1' }, t('subject.title')), ctx.failure(err)) })
   }
-  replace(page, ...content(ctx, sr, redraw))
+  replace(page, ...content(ctx, sr, authority, redraw))
   return page
 }

@@ -8,7 +8,7 @@
 import { SUBJECT_REQUEST_KINDS, registerSubjectRequest, subjectRequests, type SubjectRequest, type SubjectRequestKind } from '../api-subjects.js'
 import type { Page, PageContext } from '../context.js'
 import { field, h, select } from '../dom.js'
-import { formatDay, formatInDays } from '../format.js'
+import { formatDay, formatInDays, localName } from '../format.js'
 import type { MessageKey } from '../i18n/index.js'
 import { SUBJECT_REQUEST_STATUSES, routeHref, type Route, type SubjectRequestStatus } from '../router.js'
 import { badge, dataTable, failedPage, handleSubmit, pageOf, section } from '../widgets.js'
@@ -36,9 +36,18 @@ export function deadlineCell (ctx: PageContext, r: SubjectRequest): HTMLElement 
     r.overdue ? [' ', h('strong', { class: 'badge badge-overdue' }, t('subjects.overdue'))] : null)
 }
 
+/** Names this state's authorities in the reader's language: all of them for the coordinator, one's own for an official; the id where unknown. */
+export async function authorityNamer (ctx: PageContext): Promise<(id: string) => string> {
+  const names = new Map<string, string>()
+  const own = ctx.session.user.authority
+  if (own !== undefined && ctx.session.authorityNames !== undefined) names.set(own, localName(ctx.session.authorityNames, ctx.lang))
+  if (ctx.session.user.coordinator) for (const a of await ctx.api.authorities().catch(() => [])) names.set(a.entry.id, localName(a.entry.names, ctx.lang))
+  return (id) => names.get(id) ?? id
+}
+
 export const statusBadge = (ctx: PageContext, s: SubjectRequestStatus): HTMLElement => badge(STATUS_BADGE[s], subjectStatusLabel(ctx, s))
 
-function table (ctx: PageContext, list: readonly SubjectRequest[]): HTMLElement {
+function table (ctx: PageContext, list: readonly SubjectRequest[], authority: (id: string) => string): HTMLElement {
   const { t, lang } = ctx
   if (list.length === 0) return h('p', { class: 'empty' }, t('subjects.empty'))
   const coordinator = ctx.session.user.coordinator
@@ -48,7 +57,7 @@ function table (ctx: PageContext, list: readonly SubjectRequest[]): HTMLElement 
   ], list.map((r) => h('tr', { class: r.overdue ? 'overdue' : null },
     h('th', { scope: 'row' }, h('a', { href: routeHref({ page: 'subject-request', id: r.id }) }, r.id)),
     h('td', null, subjectKindLabel(ctx, r.kind)),
-    coordinator ? h('td', null, r.authority) : null,
+    coordinator ? h('td', null, authority(r.authority)) : null,
     h('td', null, formatDay(r.receivedAt, lang)),
     deadlineCell(ctx, r),
     h('td', null, statusBadge(ctx, r.status)))), { hiddenCaption: true })
@@ -80,8 +89,9 @@ function registerForm (ctx: PageContext): HTMLElement {
 export const subjectRequestsPage: Page<ListRoute> = async (ctx, route) => {
   const { t } = ctx
   let list: SubjectRequest[]
+  let authority: (id: string) => string
   try {
-    list = await subjectRequests(ctx.api, route.status)
+    [list, authority] = await Promise.all([subjectRequests(ctx.api, route.status), authorityNamer(ctx)])
   } catch (err) {
     return failedPage(ctx, t('subjects.title'), err)
   }
@@ -97,5 +107,5 @@ export const subjectRequestsPage: Page<ListRoute> = async (ctx, route) => {
     h('p', { class: 'lead' }, t('subjects.intro')),
     handlesSubjects(ctx) ? registerForm(ctx) : h('p', { class: 'muted' }, t('subjects.readOnly')),
     filter,
-    h('div', { class: 'results' }, table(ctx, list)))
+    h('div', { class: 'results' }, table(ctx, list, authority)))
 }

@@ -13,7 +13,7 @@ import { renderQuestion } from '@imi/protocol'
 import { cs } from '../../src/i18n/cs.js'
 import { pl } from '../../src/i18n/pl.js'
 import { a11yChecker, checkPrerequisites, cleanRun, launchChromium, screenshot, startUiFederation, until, watchedPage, PASSWORD, type UiFederation } from './harness.js'
-import { byLabel, byName, byText, expectHeadingFocused, focused, tabTo, typeDate } from './keyboard.js'
+import { byLabel, byName, byText, expectHeadingFocused, focusArrives, focused, tabTo, typeDate } from './keyboard.js'
 
 const Q = 'services.legally-established'
 const DAY = 86_400_000
@@ -45,7 +45,7 @@ describe('the request workflow with the keyboard alone, across two nodes', funct
   /** Logs in by typing: the app focuses the user name field itself. */
   const keyboardLogin = async (page: Page, username: string, heading: string | RegExp): Promise<void> => {
     await page.getByRole('heading', { level: 1 }).waitFor()
-    await page.waitForFunction("document.activeElement !== null && document.activeElement.getAttribute('name') === 'username'")
+    await focusArrives(page, "document.activeElement !== null && document.activeElement.getAttribute('name') === 'username'")
     await page.keyboard.type(username)
     await tabTo(page, 'the password', byName('password'))
     await page.keyboard.type(PASSWORD)

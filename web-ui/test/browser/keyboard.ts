@@ -62,10 +62,23 @@ export const byText = (tag: string, text: string) => (f: Focused): boolean => f.
 export const byLabel = (type: string, label: RegExp | string) => (f: Focused): boolean =>
   f.type === type && (typeof label === 'string' ? f.label === label : label.test(f.label))
 
+/**
+ * Waits until `condition` (page source text) holds. Polled with page.evaluate, which the
+ * DevTools protocol runs outside the page's CSP; waitForFunction would poll with eval,
+ * which the CSP (rightly) forbids.
+ */
+export async function focusArrives (page: Page, condition: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (await page.evaluate(condition) !== true) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /** After a navigation the app puts the focus on the new page's heading. */
 export async function expectHeadingFocused (page: Page, heading: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name: heading }).waitFor()
-  await page.waitForFunction("document.activeElement !== null && document.activeElement.tagName === 'H1'")
+  await focusArrives(page, "document.activeElement !== null && document.activeElement.tagName === 'H1'")
   const f = await focused(page)
   if (typeof heading === 'string') expect(f.text).to.equal(heading)
   else expect(f.text).to.match(heading)
