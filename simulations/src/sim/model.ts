@@ -43,17 +43,14 @@ export const AREA_MIX_2019: Readonly<Record<ModelArea, number>> = {
 }
 
 /**
- * The protocol knows all four areas, but only Professional Qualifications and Services
- * have question sets: a request must ask at least one catalogue question of its area,
- * so Posting of Workers and Patients' rights requests cannot be sent yet. Until their
- * sets exist they travel as the nearest area that has one (posted workers are service
- * providers' staff; patients' rights questions are about health professionals); the
- * report keeps the modelled area.
+ * Each modelled area travels as itself: the catalogue has a question set for all four
+ * (a request must ask at least one catalogue question of its area). A scenario may still
+ * send an area as another (`workload.areaOnWire`); the report keeps the modelled area.
  */
 export const AREA_ON_WIRE: Readonly<Record<ModelArea, LegislativeArea>> = {
   'professional-qualifications': 'professional-qualifications',
-  'posting-of-workers': 'services',
-  'patients-rights': 'professional-qualifications',
+  'posting-of-workers': 'posting-of-workers',
+  'patients-rights': 'patients-rights',
   services: 'services'
 }
 

@@ -140,11 +140,15 @@ function answerModels (scenario: Scenario, federation: number): Record<string, S
   return out
 }
 
-const QUESTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(QUESTION_SETS.map((s) => [
-  s.area,
-  // Attachment questions want a file with the answer: left out of generated requests.
-  s.questions.filter((q) => q.type !== 'attachment').map((q) => q.id)
-]))
+/**
+ * The catalogue questions a generated request in each area may ask: those of every set of
+ * the area (Posting of Workers and Patients' rights have their own since catalogue sets
+ * 'posting' and 'patients'). Attachment questions want a file with the answer: left out.
+ */
+const QUESTIONS: Readonly<Record<string, readonly string[]>> = QUESTION_SETS.reduce<Record<string, string[]>>((byArea, s) => {
+  byArea[s.area] = [...(byArea[s.area] ?? []), ...s.questions.filter((q) => q.type !== 'attachment').map((q) => q.id)]
+  return byArea
+}, {})
 
 const round = (ms: number): number => Math.round(ms)
 
