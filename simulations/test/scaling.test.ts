@@ -45,10 +45,15 @@ describe('the scaling study', function () {
     const out = await mkdtemp(join(tmpdir(), 'imi-scaling-'))
     try {
       const progress: number[] = []
+      const soFar: Array<[boolean, number]> = []
       const result = await runScaling({
         nodes: [2, 3], rates: [1, 2], rateNodes: 2, days: 2, seed: 3, stepHours: 2, heapLimitMb: 2048, out,
-        onProgress: (p) => { progress.push(p.point) }
+        onProgress: (p) => { progress.push(p.point) },
+        onPoint: async (partial) => { soFar.push([partial.complete, partial.points.length]) }
       })
+      // A sweep cut short leaves what it measured: the study so far after each point but the last.
+      expect(soFar).to.deep.equal([[false, 1], [false, 2]])
+      expect(result.complete).to.equal(true)
       await writeFile(join(out, 'scaling.json'), JSON.stringify(result))
       const json = JSON.parse(await readFile(join(out, 'scaling.json'), 'utf8')) as ScalingResult
       expect(json.format).to.equal('imi-sim-scaling/1')

@@ -179,7 +179,11 @@ async function scaling (args: { nodes?: string | undefined, rates?: string | und
     result = await runScaling({
       nodes: list(args.nodes, 'nodes', SCALING_DEFAULTS.nodes), rates: list(args.rates, 'rates', SCALING_DEFAULTS.rates), rateNodes, days, seed,
       stepHours: SCALING_DEFAULTS.stepHours, heapLimitMb: SCALING_DEFAULTS.heapLimitMb, out,
-      ...(args.quiet !== true && { onProgress: scalingProgressPrinter() })
+      ...(args.quiet !== true && { onProgress: scalingProgressPrinter() }),
+      onPoint: async (soFar) => {
+        await writeFile(join(out, 'scaling.json'), JSON.stringify(soFar, null, 2) + '\n')
+        await writeFile(join(out, 'scaling.html'), renderScaling(soFar))
+      }
     })
   } catch (err) {
     if (err instanceof ScenarioError) { console.error(`scaling error: ${err.message}`); return 2 }

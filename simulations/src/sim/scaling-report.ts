@@ -11,7 +11,8 @@ import type { PointMeasure } from './scaling-point.js'
 type Measured = ScalingPoint & { readonly measure: PointMeasure, readonly derived: NonNullable<ScalingPoint['derived']> }
 
 const fitText = (f: LinearFit | null, unit: string, per: string, digits = 1): string =>
-  f === null ? 'not enough points' : `${fmt(f.slope, digits)} ${unit} a ${per} (+ ${fmt(f.intercept, digits)} ${unit}; R² ${fmt(f.r2, 3)}, ${f.n} points)`
+  f === null ? 'not enough points' : `${fmt(f.slope, digits)} ${unit} a ${per} (${f.intercept < 0 ? '−' : '+'} ${fmt(Math.abs(f.intercept), digits)} ${unit}; R² ${fmt(f.r2, 3)}, ${f.n} points)`
+const days = (n: number): string => `${fmt(n)} simulated day${n === 1 ? '' : 's'}`
 
 export function renderScaling (r: ScalingResult): string {
   const measured = r.points.filter((p): p is Measured => p.measure !== undefined && p.derived !== undefined)
@@ -22,8 +23,8 @@ export function renderScaling (r: ScalingResult): string {
   const sections: string[] = []
   const busy = r.load.max1m > r.platform.cpus
 
-  sections.push(`<section id="summary"><h2>Summary</h2>
-<p>${r.points.length} points, ${fmt(r.options.days)} simulated days each (steps of ${fmt(r.options.stepHours)} h, seed ${r.options.seed}), each in a fresh process with a heap limit of ${fmt(r.options.heapLimitMb, 0)} MB; the sweep took ${fmt(r.realMs / 60_000)} minutes on ${r.platform.cpus} cores (${esc(r.platform.cpuModel)}, ${fmt(r.platform.memoryMb / 1000)} GB, Node ${esc(r.platform.node)}).
+  sections.push(`<section id="summary"><h2>Summary${r.complete ? '' : ' <span class="bad">(the sweep is still running, or was cut short)</span>'}</h2>
+<p>${r.points.length} point${r.points.length === 1 ? '' : 's'}, ${days(r.options.days)} each (steps of ${fmt(r.options.stepHours)} h, seed ${r.options.seed}), each in a fresh process with a heap limit of ${fmt(r.options.heapLimitMb, 0)} MB; the sweep took ${fmt(r.realMs / 60_000)} minutes on ${r.platform.cpus} cores (${esc(r.platform.cpuModel)}, ${fmt(r.platform.memoryMb / 1000)} GB, Node ${esc(r.platform.node)}).
 Load average (1, 5, 15 min): ${r.load.before.map((x) => fmt(x, 2)).join(', ')} at the start, ${r.load.after.map((x) => fmt(x, 2)).join(', ')} at the end, 1-minute figure up to ${fmt(r.load.max1m, 2)} around the points${busy ? ': <b>more than the cores</b>, other work competed for the CPU and the times are upper bounds' : ''}.</p>
 <ul>
 <li><b>Memory against nodes</b>: peak RSS ${fitText(f.rssByNodes, 'MB', 'node')}; heap in use ${fitText(f.heapByNodes, 'MB', 'node')}. Grows as nodes<sup>${fmt(f.exponents.rss, 2)}</sup>.</li>
@@ -35,7 +36,8 @@ ${f.model === null ? '' : `<li><b>Model over every point</b>: simulation ms per 
 ${failed.length === 0 ? '' : `<p class="bad">Points that did not finish: ${failed.map((p) => `${esc(p.id)}: ${esc(p.error!.split('\n')[0])}`).join('; ')}</p>`}</section>`)
 
   const xNodes = ns.map((p) => p.nodes)
-  sections.push(`<section id="nodes"><h2>Against the number of nodes (2019 rate)</h2>
+  if (ns.length > 0) {
+    sections.push(`<section id="nodes"><h2>Against the number of nodes (2019 rate)</h2>
 <p>Up to 30 nodes, one federation of the busiest states; above, equal independent federations of at most 30 in the one process (60 = 2 × 30, 100 = 4 × 25), each with its own share of the 2019 traffic: the traffic grows with the nodes. Memory is the process's (every node shares one heap): the kernel's high-water mark of resident memory, and the V8 heap in use sampled every 200 ms.</p>
 ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel: 'MB', series: [
     { name: 'peak RSS, MB', values: ns.map((p) => p.measure.peakRssMb), color: COLORS[0] },
@@ -45,27 +47,30 @@ ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel:
 ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel: 'real seconds', series: [
     { name: 'total, s', values: ns.map((p) => p.measure.realMs.total / 1000), color: COLORS[0] },
     { name: 'start and warm-up, s', values: ns.map((p) => (p.measure.realMs.start + p.measure.realMs.warmUp) / 1000), color: COLORS[1] },
-    { name: `${fmt(r.options.days)} simulated days, s`, values: ns.map((p) => p.measure.realMs.simulate / 1000), color: COLORS[2] }
+    { name: `${days(r.options.days)}, s`, values: ns.map((p) => p.measure.realMs.simulate / 1000), color: COLORS[2] }
   ] })}
 ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel: 'real ms', series: [
     { name: 'real ms per simulated day', values: ns.map((p) => p.derived.simMsPerDay), color: COLORS[3] }
   ] })}</section>`)
+  }
 
   const xRates = ts.map((p) => p.rate)
-  sections.push(`<section id="traffic"><h2>Against the traffic (${r.options.rateNodes} nodes)</h2>
+  if (ts.length > 0) {
+    sections.push(`<section id="traffic"><h2>Against the traffic (${r.options.rateNodes} nodes)</h2>
 <p>Multiples of the 2019 request rate and of the 2016-2017 alert rate together (1 × is ${ts.find((p) => p.rate === 1) === undefined ? 'the rate of these states' : `${fmt(ts.find((p) => p.rate === 1)!.requestsPerMonth)} requests and ${fmt(ts.find((p) => p.rate === 1)!.alertsPerMonth)} alerts a month for these states`}).</p>
 ${lineChart({ xs: xRates, xTicks: xRates, points: true, xLabel: '× the 2019 rate', yLabel: 'MB', series: [
     { name: 'peak RSS, MB', values: ts.map((p) => p.measure.peakRssMb), color: COLORS[0] },
     { name: 'peak heap in use, MB', values: ts.map((p) => p.measure.peakHeapUsedMb), color: COLORS[1] }
   ] })}
 ${lineChart({ xs: xRates, xTicks: xRates, points: true, xLabel: '× the 2019 rate', yLabel: 'real seconds', series: [
-    { name: `${fmt(r.options.days)} simulated days, s`, values: ts.map((p) => p.measure.realMs.simulate / 1000), color: COLORS[2] },
+    { name: `${days(r.options.days)}, s`, values: ts.map((p) => p.measure.realMs.simulate / 1000), color: COLORS[2] },
     { name: 'total, s', values: ts.map((p) => p.measure.realMs.total / 1000), color: COLORS[0] }
   ] })}
 ${lineChart({ xs: xRates, xTicks: xRates, points: true, xLabel: '× the 2019 rate', yLabel: 'requests', series: [
     { name: 'requests sent', values: ts.map((p) => p.measure.requestsSent), color: COLORS[4] },
     { name: 'alerts issued', values: ts.map((p) => p.measure.alertsIssued), color: COLORS[5] }
   ] })}</section>`)
+  }
 
   sections.push(`<section id="points"><h2>Every point</h2>
 ${table(['point', 'sweep', 'nodes', 'layout', 'rate', 'requests sent', 'alerts', 'peak RSS MB', 'MB a node', 'heap MB', 'start + warm-up s', 'simulate s', 'ms / sim. day', 'ms / request', 'total s', 'CPU s', 'load before / after', 'assertions', 'report'],

@@ -47,6 +47,8 @@ export interface ScalingOptions {
   readonly heapLimitMb: number
   readonly out: string
   readonly onProgress?: (p: ScalingProgress) => void
+  /** After each point, the study so far (`complete` false until the last): the CLI writes it, so a sweep cut short leaves its JSON and page. */
+  readonly onPoint?: (soFar: ScalingResult) => Promise<void>
 }
 
 export const SCALING_DEFAULTS = { nodes: [5, 10, 20, 30, 60, 100], rates: [0.5, 1, 2, 4], rateNodes: 10, days: 30, seed: 1, stepHours: 1, heapLimitMb: 8192 } as const
@@ -89,9 +91,11 @@ export interface LinearFit {
 
 export interface ScalingResult {
   readonly format: 'imi-sim-scaling/1'
+  /** False while the sweep is still running (written after each point). */
+  readonly complete: boolean
   readonly startedAt: string
   readonly realMs: number
-  readonly options: Omit<ScalingOptions, 'out' | 'onProgress'>
+  readonly options: Omit<ScalingOptions, 'out' | 'onProgress' | 'onPoint'>
   readonly platform: { readonly node: string, readonly os: string, readonly cpus: number, readonly cpuModel: string, readonly memoryMb: number }
   /** Load averages (1, 5, 15 min) at the start and the end of the sweep, and the highest 1-minute figure seen before or after a point. */
   readonly load: { readonly before: readonly number[], readonly after: readonly number[], readonly max1m: number }
@@ -298,19 +302,25 @@ export async function runScaling (o: ScalingOptions): Promise<ScalingResult> {
       }),
       ...(r.error !== undefined && { error: r.error })
     })
+    if (i < plan.length - 1) await o.onPoint?.(study(false))
   }
-  const result: ScalingResult = {
-    format: 'imi-sim-scaling/1',
-    startedAt,
-    realMs: Date.now() - t0,
-    options: { nodes: o.nodes, rates: o.rates, rateNodes: o.rateNodes, days: o.days, seed: o.seed, stepHours: o.stepHours, heapLimitMb: o.heapLimitMb },
-    platform: { node: process.version, os: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 1e6) },
-    load: { before: loadBefore, after: load(), max1m: Math.max(max1m, loadavg()[0]!) },
-    points,
-    fits: computeFits(points)
-  }
+  const result = study(true)
   o.onProgress?.({ point: plan.length, points: plan.length, label: 'done', sweepMs: result.realMs, done: true })
   return result
+
+  function study (complete: boolean): ScalingResult {
+    return {
+      format: 'imi-sim-scaling/1',
+      complete,
+      startedAt,
+      realMs: Date.now() - t0,
+      options: { nodes: o.nodes, rates: o.rates, rateNodes: o.rateNodes, days: o.days, seed: o.seed, stepHours: o.stepHours, heapLimitMb: o.heapLimitMb },
+      platform: { node: process.version, os: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 1e6) },
+      load: { before: loadBefore, after: load(), max1m: Math.max(max1m, loadavg()[0]!) },
+      points: [...points],
+      fits: computeFits(points)
+    }
+  }
 }
 
 /** The sweep's progress: one line, rewritten in place on a terminal; on a pipe, a line per point phase or every 30 s. */
