@@ -340,9 +340,11 @@ describe('property: envelope decoders and the validation pipeline', function () 
       const [h, pl, sig] = s.jws.split('.') as [string, string, string]
       return stringMutation(sig).map((m) => ({ s, jws: `${h}.${pl}.${m.value}`, what: m.what }))
     }), ({ s, jws }) => {
-      refused(() => verifyEnvelope(jws, s.ctx), ['ERR_ENVELOPE_ENCODING', 'ERR_INVALID_SIGNATURE'])
+      // An envelope generated at the size limit grows past it when the mutation adds a character.
+      const codes = jws.length > MAX_ENVELOPE_BYTES ? ['ERR_ENVELOPE_TOO_LARGE'] : ['ERR_ENVELOPE_ENCODING', 'ERR_INVALID_SIGNATURE']
+      refused(() => verifyEnvelope(jws, s.ctx), codes)
       // The pure-JS verifier is slow: one input in four goes through it too.
-      if (s.c.pickRecipient % 4 === 0) refused(() => verifyEnvelope(jws, { ...s.ctx, crypto: nobleCrypto }), ['ERR_ENVELOPE_ENCODING', 'ERR_INVALID_SIGNATURE'])
+      if (s.c.pickRecipient % 4 === 0) refused(() => verifyEnvelope(jws, { ...s.ctx, crypto: nobleCrypto }), codes)
     })
 
   p.check('verifyEnvelope: refuses the signed payload re-encoded in any other way (duplicate field, key order, whitespace, types, swaps)', 2500,
