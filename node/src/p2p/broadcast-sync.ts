@@ -162,19 +162,19 @@ export class BroadcastSync {
     return accepted
   }
 
-  /** Asks for the listed envelopes not held; ones another catch-up is fetching are waited for, then asked for if still missing. */
+  /**
+   * Asks for the listed envelopes not held, in the peer's arrival order, so an event comes
+   * after the one it follows (a withdrawal after its alert) as it did on the peer. Ones
+   * another catch-up is fetching are waited for first, then asked for if still missing.
+   */
   private async fetchMissing (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
     const missing: string[] = []
     for (const id of ids) if (!await this.broadcaster.has(id)) missing.push(id)
-    const elsewhere = missing.filter((id) => this.fetching.has(id))
-    let accepted = await this.fetch(lp, missing.filter((id) => !this.fetching.has(id)), peer)
-    if (elsewhere.length > 0) {
-      await Promise.all(elsewhere.map(async (id) => await this.fetching.get(id)))
-      const still: string[] = []
-      for (const id of elsewhere) if (!await this.broadcaster.has(id)) still.push(id)
-      accepted += await this.fetch(lp, still, peer)
-    }
-    return accepted
+    const elsewhere = missing.map((id) => this.fetching.get(id)).filter((p) => p !== undefined)
+    if (elsewhere.length > 0) await Promise.all(elsewhere)
+    const want: string[] = []
+    for (const id of missing) if (!await this.broadcaster.has(id)) want.push(id)
+    return await this.fetch(lp, want, peer)
   }
 
   private async fetch (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
