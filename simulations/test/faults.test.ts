@@ -85,7 +85,10 @@ describe('network faults in a small federation of real nodes', function () {
       faults: [
         { at: 0.25, kind: 'latency', nodes: ['CZ'], to: ['PL'], ms: 40, jitter: 20 },
         { at: 0.5, kind: 'bootstrap-down' },
+        // A node coming back while the bootstrap node is away must find the others and catch up.
+        { at: 0.6, kind: 'crash', nodes: ['CZ'] },
         { at: 0.75, kind: 'loss', nodes: ['AT'], rate: 0.05 },
+        { at: 1, kind: 'restart', nodes: ['CZ'] },
         { at: 1.5, kind: 'clear' },
         { at: 2, kind: 'bootstrap-up' },
         { at: 2.25, kind: 'leave', nodes: ['RO'] }
@@ -98,7 +101,7 @@ describe('network faults in a small federation of real nodes', function () {
   it('delays and loses writes on the chosen links, works without the bootstrap node, and refuses a member that left', () => {
     const byKind = new Map(results.map((r) => [r.kind, r]))
     for (const r of results) expect(holds(r), show(results)).to.equal(true)
-    for (const k of ['delivered-across-shaped-links', 'works-without-bootstrap', 'removed-member-refused'] as const) expect(byKind.get(k)!.vacuous, show(results)).to.equal(false)
+    for (const k of ['delivered-across-shaped-links', 'works-without-bootstrap', 'removed-member-refused', 'nothing-lost-across-crashes'] as const) expect(byKind.get(k)!.vacuous, show(results)).to.equal(false)
     const c = run.faultCounters[0]!
     expect(c.delayedWrites).to.be.above(0)
     expect(c.lostWrites).to.be.above(0)

@@ -170,7 +170,7 @@ const CHECKS: Readonly<Record<AssertionKind, Check>> = {
       const owed = run.final.owedReachable[s.fed]![s.country] ?? 0
       tally.check(owed === 0, () => `${where} still owes ${owed} messages to nodes it can reach`)
       for (const r of run.requests) {
-        if (r.fed !== s.fed || r.id === undefined || (r.plan.from !== s.country && r.plan.to !== s.country)) continue
+        if (r.fed !== s.fed || r.id === undefined || (r.plan.from !== s.country && r.plan.to !== s.country) || withLeftMember(run, r)) continue
         const a = run.final.requestStates[s.fed]![r.plan.from]?.get(r.id)
         const b = run.final.requestStates[s.fed]![r.plan.to]?.get(r.id)
         if (run.final.requestStates[s.fed]![r.plan.from] === undefined || run.final.requestStates[s.fed]![r.plan.to] === undefined) continue
