@@ -30,7 +30,7 @@ export interface ApiNode {
   readonly notifications: NotificationsApi
   /** Data subject rights (Art 19): the register and its steps. */
   readonly subjects: SubjectRequestsApi
-  readonly audit: Pick<AuditTrail, 'list' | 'verify'>
+  readonly audit: Pick<AuditTrail, 'list' | 'search' | 'verify'>
   /** Retention, read-only: the policy, a procedure's dates and what was done to it. */
   readonly retention: RetentionApiNode['retention']
   readonly requestDrafts: Pick<RequestDrafts, 'create' | 'list' | 'get' | 'update' | 'remove' | 'send'>

@@ -34,17 +34,37 @@ export interface AuditFilter {
   /** Clock times (ms), both inclusive. */
   readonly from?: number
   readonly to?: number
+  /** Only what this official did (user name), or officials of this authority. */
+  readonly user?: string
+  readonly authority?: string
   readonly limit: number
 }
 
 /** The most entries one `list` returns. */
 export const MAX_AUDIT_LIST = 1000
+/** How many entries one `list` reads at most while filtering by actor: `scanned` says how far it went. */
+export const MAX_AUDIT_SCAN = 50_000
+
+export interface AuditListing {
+  /** Newest first. */
+  readonly entries: AuditEntry[]
+  /** Entries read to find them. */
+  readonly scanned: number
+  /** False when MAX_AUDIT_SCAN entries were read before the trail's start or `limit` matches. */
+  readonly complete: boolean
+}
 
 /** The actor as the log may hold it: no roles, no coordinator flag, nothing about anyone else. */
 export function auditActor (actor: AuditSubject): AuditActor {
   if (actor === 'system') return { kind: 'system' }
   if (actor.kind === 'operator') return { kind: 'operator' }
   return { kind: 'user', username: actor.username, ...(actor.authority !== undefined && { authority: actor.authority }) }
+}
+
+function byActor (filter: AuditFilter, e: AuditEntry): boolean {
+  if (filter.user === undefined && filter.authority === undefined) return true
+  return e.actor.kind === 'user' && (filter.user === undefined || e.actor.username === filter.user) &&
+    (filter.authority === undefined || e.actor.authority === filter.authority)
 }
 
 function draftOf (r: AuditRecord): AuditDraft {
@@ -90,16 +110,25 @@ export class AuditTrail {
 
   /** Newest first, at most `filter.limit` (1 to MAX_AUDIT_LIST) entries. */
   async list (filter: AuditFilter): Promise<AuditEntry[]> {
+    return (await this.search(filter)).entries
+  }
+
+  /** As `list`, saying how much of the trail was read: a filter by actor may read far. */
+  async search (filter: AuditFilter): Promise<AuditListing> {
     if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_AUDIT_LIST) throw new InvalidRequestError(`limit must be an integer from 1 to ${MAX_AUDIT_LIST}`)
     const out: AuditEntry[] = []
+    let scanned = 0
     for await (const entry of this.log.newestFirst(filter.procedure)) {
+      if (scanned >= MAX_AUDIT_SCAN) return { entries: out, scanned, complete: false }
+      scanned++
       if (filter.to !== undefined && entry.at > filter.to) continue
       // `at` never decreases along the chain, so nothing older follows.
       if (filter.from !== undefined && entry.at < filter.from) break
       if (filter.kind !== undefined && entry.procedure.kind !== filter.kind) continue
+      if (!byActor(filter, entry)) continue
       out.push(entry)
       if (out.length >= filter.limit) break
     }
-    return out
+    return { entries: out, scanned, complete: true }
   }
 }
