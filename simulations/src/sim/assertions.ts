@@ -270,6 +270,9 @@ const CHECKS: Readonly<Record<AssertionKind, Check>> = {
       // Per target: the bucket's capacity, plus what refills while the flood runs (and a second of slack).
       const allowed = f.targets.length * (limit.capacity + limit.perSecond * (f.realMs / 1000 + 1))
       tally.check(handled <= allowed, () => `${where}: the targets handled ${handled} frames, more than their limit lets through (${Math.round(allowed)})`)
+      // A flood that outran the bucket (its duration overestimated: it includes the last replies) must have met the limit.
+      const bucket = f.targets.length * (limit.capacity + limit.perSecond * f.realMs / 1000)
+      if (f.sent > 1.1 * bucket) tally.check(limited > 0, () => `${where}: ${f.sent} frames in ${f.realMs} ms, more than the limit lets through (${Math.round(bucket)}), and none refused by it`)
       tally.check((f.replies.receipt ?? 0) === 0, () => `${where}: ${f.replies.receipt} flood frames accepted`)
       const probeMs = [...f.probes.ms].sort((a, b) => a - b)
       const answered = f.probes.replies.receipt ?? 0
