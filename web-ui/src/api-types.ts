@@ -124,5 +124,7 @@ export interface Draft {
   readonly createdBy: string
   readonly created: number
   readonly updated: number
+  /** When the node deletes it unless it is changed or sent before (drafts hold personal data). */
+  readonly expires: number
   readonly content: Partial<NewRequestInput>
 }

@@ -1,7 +1,7 @@
 /**
  * The authority's drafts of requests, last changed first: who they are about, to whom,
- * how many questions, when and by whom last saved; each continues on the compose page,
- * or is deleted here.
+ * how many questions, when and by whom last saved, and until when the node keeps it
+ * (drafts hold personal data); each continues on the compose page, or is deleted here.
  */
 import { deleteDraft, drafts } from '../api-requests.js'
 import type { Draft } from '../api-types.js'
@@ -31,6 +31,7 @@ function rows (ctx: PageContext, list: readonly Draft[], errors: HTMLElement): H
       h('td', null, c.to === undefined ? '–' : `${countryName(c.to.country, lang)} · ${c.to.authority}`),
       h('td', { class: 'num' }, formatNumber(c.questions?.length ?? 0, lang)),
       h('td', null, formatDateTime(d.updated, lang), h('span', { class: 'muted small' }, ` · ${t('drafts.by', { user: d.createdBy })}`)),
+      h('td', null, formatDateTime(d.expires, lang)),
       h('td', null, remove))
   })
 }
@@ -45,9 +46,10 @@ export const draftsPage: Page = async (ctx) => {
   }
   const errors = h('div', { class: 'form-errors' })
   return pageOf('page-drafts', t('drafts.title'),
+    h('p', { class: 'lead' }, t('drafts.intro')),
     errors,
     list.length === 0
       ? h('p', { class: 'empty' }, t('drafts.empty'))
-      : dataTable(t('drafts.caption'), [t('drafts.col.subject'), t('drafts.col.recipient'), { label: t('drafts.col.questions'), num: true }, t('drafts.col.changed'), t('drafts.col.actions')],
+      : dataTable(t('drafts.caption'), [t('drafts.col.subject'), t('drafts.col.recipient'), { label: t('drafts.col.questions'), num: true }, t('drafts.col.changed'), t('drafts.col.expires'), t('drafts.col.actions')],
         rows(ctx, list, errors), { hiddenCaption: true }))
 }

@@ -75,6 +75,9 @@ describe('casework in a real browser: drafts, attachments, split, forward, messa
     await page.getByRole('navigation').getByRole('link', { name: cs['nav.drafts'] }).click()
     await page.getByRole('heading', { level: 1, name: cs['drafts.title'] }).waitFor()
     await a11y.check(page, 'drafts')
+    // Drafts hold personal data: the list says until when the node keeps each one.
+    await page.getByText(cs['drafts.intro']).waitFor()
+    await page.getByRole('columnheader', { name: cs['drafts.col.expires'] }).waitFor()
     await page.getByRole('link', { name: 'Stavby Novák s.r.o.' }).click()
     await page.getByText(/Pokračujete v konceptu/).waitFor()
     expect(await page.getByLabel(renderQuestion(Q_ESTABLISHED, 'cs').text).isChecked()).to.equal(true)

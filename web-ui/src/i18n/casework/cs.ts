@@ -41,6 +41,8 @@ export const caseworkCs: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Adresát',
   'drafts.col.questions': 'Otázky',
   'drafts.col.changed': 'Naposledy změněno',
+  'drafts.col.expires': 'Uchováván do',
+  'drafts.intro': 'Koncept obsahuje osobní údaje: k uvedenému datu bude smazán, pokud jej do té doby nezměníte ani neodešlete.',
   'drafts.col.actions': 'Akce',
   'drafts.untitled': 'Koncept bez dotčené osoby',
   'drafts.by': 'autor: {user}',

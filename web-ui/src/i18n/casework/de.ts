@@ -41,6 +41,8 @@ export const caseworkDe: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Empfänger',
   'drafts.col.questions': 'Fragen',
   'drafts.col.changed': 'Zuletzt geändert',
+  'drafts.col.expires': 'Aufbewahrt bis',
+  'drafts.intro': 'Ein Entwurf enthält personenbezogene Daten: Er wird am angegebenen Datum gelöscht, wenn er bis dahin nicht geändert oder gesendet wird.',
   'drafts.col.actions': 'Aktionen',
   'drafts.untitled': 'Entwurf ohne betroffene Person',
   'drafts.by': 'von {user}',

@@ -42,6 +42,8 @@ export const caseworkEn = {
   'drafts.col.recipient': 'Recipient',
   'drafts.col.questions': 'Questions',
   'drafts.col.changed': 'Last changed',
+  'drafts.col.expires': 'Kept until',
+  'drafts.intro': 'A draft holds personal data: it is deleted on the date shown unless it is changed or sent before.',
   'drafts.col.actions': 'Actions',
   'drafts.untitled': 'Draft without a subject',
   'drafts.by': 'by {user}',

@@ -41,6 +41,8 @@ export const caseworkEs: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Destinatario',
   'drafts.col.questions': 'Preguntas',
   'drafts.col.changed': 'Última modificación',
+  'drafts.col.expires': 'Se conserva hasta',
+  'drafts.intro': 'Un borrador contiene datos personales: se elimina en la fecha indicada si antes no se modifica ni se envía.',
   'drafts.col.actions': 'Acciones',
   'drafts.untitled': 'Borrador sin persona afectada',
   'drafts.by': 'de {user}',

@@ -41,6 +41,8 @@ export const caseworkFr: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Destinataire',
   'drafts.col.questions': 'Questions',
   'drafts.col.changed': 'Dernière modification',
+  'drafts.col.expires': 'Conservé jusqu\'au',
+  'drafts.intro': 'Un brouillon contient des données à caractère personnel : il est supprimé à la date indiquée s\'il n\'est ni modifié ni envoyé d\'ici là.',
   'drafts.col.actions': 'Actions',
   'drafts.untitled': 'Brouillon sans personne concernée',
   'drafts.by': 'par {user}',

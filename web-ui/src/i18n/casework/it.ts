@@ -41,6 +41,8 @@ export const caseworkIt: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Destinatario',
   'drafts.col.questions': 'Domande',
   'drafts.col.changed': 'Ultima modifica',
+  'drafts.col.expires': 'Conservata fino al',
+  'drafts.intro': 'Una bozza contiene dati personali: viene cancellata alla data indicata se nel frattempo non viene modificata o inviata.',
   'drafts.col.actions': 'Azioni',
   'drafts.untitled': 'Bozza senza interessato',
   'drafts.by': 'di {user}',

@@ -41,6 +41,8 @@ export const caseworkPl: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Adresat',
   'drafts.col.questions': 'Pytania',
   'drafts.col.changed': 'Ostatnia zmiana',
+  'drafts.col.expires': 'Przechowywana do',
+  'drafts.intro': 'Wersja robocza zawiera dane osobowe: zostanie usunięta we wskazanym dniu, jeśli do tego czasu nie zostanie zmieniona ani wysłana.',
   'drafts.col.actions': 'Działania',
   'drafts.untitled': 'Wersja robocza bez osoby',
   'drafts.by': 'autor: {user}',

@@ -41,6 +41,8 @@ export const caseworkRo: Readonly<Record<keyof typeof caseworkEn, string>> = {
   'drafts.col.recipient': 'Destinatar',
   'drafts.col.questions': 'Întrebări',
   'drafts.col.changed': 'Ultima modificare',
+  'drafts.col.expires': 'Păstrată până la',
+  'drafts.intro': 'O ciornă conține date cu caracter personal: este ștearsă la data indicată dacă nu este modificată sau trimisă până atunci.',
   'drafts.col.actions': 'Acțiuni',
   'drafts.untitled': 'Ciornă fără persoană vizată',
   'drafts.by': 'de {user}',
