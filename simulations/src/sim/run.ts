@@ -860,7 +860,8 @@ class Simulation {
         const node = fed.node(c)!
         const m = new Map<string, RequestState>()
         for await (const r of node.requests.log.records()) {
-          m.set(r.state.id, r.state)
+          // Under the request's lock: a replay still running (the last event stored, its cache not yet) finishes first.
+          m.set(r.state.id, await node.requests.log.exclusive(r.state.id, async () => (await node.requests.log.record(r.state.id))?.state ?? r.state))
           if (!this.requestById.has(`${f}/${r.state.id}`)) ur.add(r.state.id)
         }
         rs[c] = m

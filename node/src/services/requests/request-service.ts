@@ -394,9 +394,13 @@ export class RequestService extends EventTarget {
     return record
   }
 
-  /** Replays, caches, and does what the new state asks of this node (disclosure). */
+  /**
+   * Replays, caches, and does what the new state asks of this node (disclosure). Under
+   * the request's lock: an unlocked replay that read the events before the other node's
+   * reply was stored would overwrite the newer state the reply's replay cached meanwhile.
+   */
   private async refresh (id: string): Promise<RequestState> {
-    const record = await this.log.recompute(id)
+    const record = await this.exclusive(id, async () => await this.log.recompute(id))
     if (record === undefined) throw new NotFoundError(`no request ${id}`)
     this.dispatchEvent(new CustomEvent('changed', { detail: { id, status: record.state.status } }))
     await this.discloseIfAccepted(record.state)
