@@ -84,7 +84,8 @@ export class RequestLog {
     await this.store.commit(writes, undefined, { durable: false })
     // A child whose own events arrived before its parent's split can replay now.
     const fresh = [...replayed.children.keys()].filter((id) => writes.some((w) => w.key === id))
-    for (const id of fresh) if ((await this.events(id)).length > 0) await this.recompute(id)
+    // Under the child's own lock (never this request's: a request is not its own child).
+    for (const id of fresh) if ((await this.events(id)).length > 0) await this.exclusive(id, async () => await this.recompute(id))
     return record
   }
 
