@@ -3,14 +3,14 @@
  * The only reader of argv. Bad input exits with 2 and one line saying what is wrong;
  * anything else exits with 1, still without a stack trace.
  */
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { nodeCrypto, jsonLogger } from '@imi/node'
 import { ImiError } from '@imi/protocol'
 import { createBootstrapNode } from './bootstrap-node.js'
 import {
-  CHANGE_KINDS, applyCommand, genesisCommand, initCommand, proposeCommand, signStatusCommand, type ChangeKind
+  CHANGE_KINDS, applyCommand, genesisCommand, initCommand, proposeCommand, signStatusReport, type ChangeKind
 } from './commands.js'
 import { UsageError } from './errors.js'
 
@@ -26,6 +26,15 @@ const USAGE = `usage: imi-bootstrap <command> [options]
   sign-status <proposal.json> [--roster <current.json>]
   apply <proposal.json> [--roster <current.json>] --out <next.json>
 Members co-sign proposals from their own node; a roster file holds the chain, genesis first.`
+
+// `npm run imi-bootstrap` runs in the package folder; paths on the command line mean the
+// folder the operator ran it from (npm's INIT_CWD), as for imi.
+const cwd = process.env.npm_lifecycle_event === 'imi-bootstrap' && process.env.INIT_CWD !== undefined ? process.env.INIT_CWD : process.cwd()
+const path = (p: string): string => resolve(cwd, p)
+const maybePath = (p: string | undefined): string | undefined => p === undefined ? undefined : path(p)
+
+/** The command ran and its answer is "no" (sign-status: not ready): exit 1. */
+class NotReady extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>
 const str = { type: 'string' } as const
@@ -65,11 +74,11 @@ function time (v: unknown): number {
 
 async function start (args: string[]): Promise<void> {
   const { values } = parse(args, { dir: str, listen: many, announce: many, roster: str, fed: str, 'single-host': { type: 'boolean' } })
-  const dir = required(values, 'dir')
+  const dir = path(required(values, 'dir'))
   const listen = multiaddrList(values.listen, 'listen')
   if (listen.length === 0) throw new UsageError('--listen is required (e.g. /ip4/0.0.0.0/tcp/4001)')
   const node = createBootstrapNode({
-    dataDir: dir, listen, announce: multiaddrList(values.announce, 'announce'), rosterFile: optional(values.roster) ?? join(dir, 'roster.json'),
+    dataDir: dir, listen, announce: multiaddrList(values.announce, 'announce'), rosterFile: maybePath(optional(values.roster)) ?? join(dir, 'roster.json'),
     singleHost: values['single-host'] === true, logger: jsonLogger({ component: 'imi-bootstrap' }),
     ...(optional(values.fed) !== undefined && { federationId: optional(values.fed)! })
   })
@@ -85,11 +94,11 @@ async function run (argv: string[]): Promise<string[] | undefined> {
   const [command, ...rest] = argv
   if (command === 'help' || command === '--help' || command === '-h') return USAGE.split('\n')
   if (command === 'start') { await start(rest); return undefined }
-  if (command === 'init') return await initCommand(required(parse(rest, { dir: str }).values, 'dir'))
+  if (command === 'init') return await initCommand(path(required(parse(rest, { dir: str }).values, 'dir')))
   if (command === 'genesis') {
     const { values } = parse(rest, { fed: str, members: str, bootstrap: many, out: str, created: str })
-    const members = required(values, 'members').split(',').map((s) => s.trim()).filter((s) => s.length > 0)
-    return await genesisCommand({ fed: required(values, 'fed'), members, bootstraps: list(values.bootstrap) ?? [], out: required(values, 'out'), created: time(values.created) }, nodeCrypto)
+    const members = required(values, 'members').split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(path)
+    return await genesisCommand({ fed: required(values, 'fed'), members, bootstraps: list(values.bootstrap) ?? [], out: path(required(values, 'out')), created: time(values.created) }, nodeCrypto)
   }
   if (command === 'propose') {
     const { values, positionals } = parse(rest, { member: str, country: str, address: many, bootstrap: many, 'grace-days': str, roster: str, out: str, created: str })
@@ -98,18 +107,20 @@ async function run (argv: string[]): Promise<string[] | undefined> {
     const grace = optional(values['grace-days'])
     if (grace !== undefined && !(Number(grace) >= 0)) throw new UsageError('--grace-days must be a number of days')
     return await proposeCommand({
-      kind, roster: required(values, 'roster'), out: required(values, 'out'), created: time(values.created),
-      member: optional(values.member), country: optional(values.country), addresses: list(values.address),
+      kind, roster: path(required(values, 'roster')), out: path(required(values, 'out')), created: time(values.created),
+      member: maybePath(optional(values.member)), country: optional(values.country), addresses: list(values.address),
       bootstraps: list(values.bootstrap), graceDays: grace === undefined ? undefined : Number(grace)
     }, nodeCrypto)
   }
   if (command === 'sign-status' || command === 'apply') {
     const { values, positionals } = parse(rest, command === 'apply' ? { roster: str, out: str } : { roster: str })
     if (positionals.length !== 1) throw new UsageError(`${command} needs exactly one proposal file`)
-    const proposal = positionals[0]!
-    return command === 'apply'
-      ? await applyCommand(proposal, optional(values.roster), required(values, 'out'), nodeCrypto)
-      : await signStatusCommand(proposal, optional(values.roster), nodeCrypto)
+    const proposal = path(positionals[0]!)
+    if (command === 'apply') return await applyCommand(proposal, maybePath(optional(values.roster)), path(required(values, 'out')), nodeCrypto)
+    const { lines, ready } = await signStatusReport(proposal, maybePath(optional(values.roster)), nodeCrypto)
+    // A proposal that cannot be applied yet is a "no", for scripts as for people.
+    if (!ready) throw new NotReady(lines.join('\n'))
+    return lines
   }
   throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`)
 }
@@ -118,7 +129,8 @@ try {
   const lines = await run(process.argv.slice(2))
   for (const line of lines ?? []) console.log(line)
 } catch (err) {
-  if (err instanceof UsageError) console.error(`error: ${err.message}\n\n${USAGE}`)
+  if (err instanceof NotReady) console.log(err.message)
+  else if (err instanceof UsageError) console.error(`error: ${err.message}\n\n${USAGE}`)
   else if (err instanceof ImiError) console.error(`error: ${err.code}: ${err.message}`)
   else console.error(`error: ${(err as Error).message ?? String(err)}`)
   process.exit(err instanceof ImiError ? 2 : 1)

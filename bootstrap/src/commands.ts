@@ -87,11 +87,16 @@ export async function proposeCommand (args: ProposeArgs, crypto: CryptoSuite): P
 }
 
 export async function signStatusCommand (proposalPath: string, rosterPath: string | undefined, crypto: CryptoSuite): Promise<string[]> {
+  return (await signStatusReport(proposalPath, rosterPath, crypto)).lines
+}
+
+/** Who signed a proposal, and whether it can be applied: the CLI exits 1 when it cannot. */
+export async function signStatusReport (proposalPath: string, rosterPath: string | undefined, crypto: CryptoSuite): Promise<{ lines: string[], ready: boolean }> {
   const proposal = await readProposal(proposalPath)
   const chain = await chainFor(proposal, rosterPath)
   const s = status(proposal, chain, crypto)
   const more = Math.max(0, s.needed - s.signed.length)
-  return [
+  const lines = [
     ...s.changes,
     `signed by ${s.signed.length} of ${s.members} members (${s.needed} needed): ${s.signed.join(', ') || 'nobody yet'}`,
     ...(s.missing.length > 0 ? [`not signed by: ${s.missing.join(', ')}`] : []),
@@ -99,6 +104,7 @@ export async function signStatusCommand (proposalPath: string, rosterPath: strin
     ...(s.invalid.length > 0 ? [`INVALID signatures (the payload was changed after signing?) by keys: ${s.invalid.join(', ')}`] : []),
     s.ready ? 'ready to apply' : `not ready: ${more > 0 ? `${more} more member signature(s) needed` : 'remove the invalid signatures'}`
   ]
+  return { lines, ready: s.ready }
 }
 
 export async function applyCommand (proposalPath: string, rosterPath: string | undefined, out: string, crypto: CryptoSuite): Promise<string[]> {

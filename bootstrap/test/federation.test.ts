@@ -137,6 +137,7 @@ describe('federation tooling', function () {
     const result = await run(process.execPath, ['--import', 'tsx', 'bootstrap/src/cli.ts', 'apply', 'no-such-proposal.json', '--out', '/tmp/x.json'])
       .then(() => ({ code: 0, stderr: '' }), (err: { code: number, stderr: string }) => err)
     expect(result.code).to.equal(2)
-    expect(result.stderr.trim()).to.equal('error: ERR_FILE_INPUT: cannot read no-such-proposal.json (ENOENT)')
+    // Relative paths are resolved against the folder the command runs in, and named in full.
+    expect(result.stderr.trim()).to.equal(`error: ERR_FILE_INPUT: cannot read ${join(process.cwd(), 'no-such-proposal.json')} (ENOENT)`)
   })
 })

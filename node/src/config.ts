@@ -129,7 +129,7 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   for (const k of Object.keys(r)) if (!known.includes(k)) throw new ConfigError(k, 'is not a known setting')
   if (!isCountryCode(r.country)) throw new ConfigError('country', `${typeof r.country === 'string' ? `"${r.country.slice(0, 20)}"` : `a ${Array.isArray(r.country) ? 'list' : typeof r.country}`} is not an EU/EEA member state code (e.g. PL)`)
   const federationId = str(r.federationId, 'federationId', DEFAULTS.federationId)
-  if (!FEDERATION_ID_PATTERN.test(federationId)) throw new ConfigError('federationId', 'must be lower-case letters, digits and dashes')
+  if (!FEDERATION_ID_PATTERN.test(federationId)) throw new ConfigError('federationId', `"${federationId.slice(0, 40)}" must be 2 to 32 lower-case letters, digits and dashes, starting with a letter (e.g. imi, imi-training)`)
   const path = (v: unknown, setting: string, fallback: string): string => {
     const p = str(v, setting, fallback)
     return isAbsolute(p) ? p : resolve(baseDir, p)
@@ -147,6 +147,11 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   if (!/^[^\s@<>]{1,64}@[^\s@<>]{1,190}$/.test(mailFrom)) throw new ConfigError('mail.from', 'must be an e-mail address such as imi@ministry.example')
   const publicUrl = str(mail.publicUrl, 'mail.publicUrl', 'http://127.0.0.1:8080')
   if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(publicUrl)) throw new ConfigError('mail.publicUrl', 'must be the http(s) URL where officials open this node\'s web UI')
+  // SMTP authentication needs both: one alone would send mail unauthenticated without a word.
+  const mailUser = mail.user === undefined ? undefined : str(mail.user, 'mail.user', '')
+  const mailPasswordFile = mail.passwordFile === undefined ? undefined : path(mail.passwordFile, 'mail.passwordFile', '')
+  if (mailUser !== undefined && mailPasswordFile === undefined) throw new ConfigError('mail.user', 'needs mail.passwordFile (the file holding the SMTP password): set both for SMTP authentication, or neither')
+  if (mailUser === undefined && mailPasswordFile !== undefined) throw new ConfigError('mail.passwordFile', 'needs mail.user (the SMTP user name): set both for SMTP authentication, or neither')
   const metricsHost = str(metrics.host, 'metrics.host', DEFAULTS.metricsHost)
   if (!/^(127\.\d+\.\d+\.\d+|::1)$/.test(metricsHost)) throw new ConfigError('metrics.host', 'must be a loopback address (127.0.0.1 or ::1): metrics are for this machine\'s monitoring only')
   const log = section(r, 'log', ['level'])
@@ -186,8 +191,8 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
       secure: bool(mail.secure, 'mail.secure', false),
       from: mailFrom,
       publicUrl: publicUrl.replace(/\/$/, ''),
-      ...(mail.user !== undefined && { user: str(mail.user, 'mail.user', '') }),
-      ...(mail.passwordFile !== undefined && { passwordFile: path(mail.passwordFile, 'mail.passwordFile', '') })
+      ...(mailUser !== undefined && { user: mailUser }),
+      ...(mailPasswordFile !== undefined && { passwordFile: mailPasswordFile })
     },
     metrics: { enabled: bool(metrics.enabled, 'metrics.enabled', false), host: metricsHost, port: int(metrics.port, 'metrics.port', DEFAULTS.metricsPort, 0, 65535) },
     requests: {
@@ -200,9 +205,16 @@ export function parseConfig (raw: unknown, baseDir: string): NodeConfig {
   }
 }
 
+/**
+ * An operator's imi.json. Stricter than parseConfig in one place: `api.port` 0 (any free
+ * port, which tests and simulations embedding a node use) is refused, because every imi
+ * command finds the running node at the configured port.
+ */
 export async function loadConfig (file: string): Promise<NodeConfig> {
   const text = (await readSettingFile('config', file)).toString('utf8')
   let raw: unknown
   try { raw = JSON.parse(text) } catch { throw new ConfigError('config', `${file} is not valid JSON`) }
-  return parseConfig(raw, dirname(resolve(file)))
+  const config = parseConfig(raw, dirname(resolve(file)))
+  if (config.api.port === 0) throw new ConfigError('api.port', 'must be an integer from 1 to 65535 (0, any free port, would leave the imi commands unable to find the node)')
+  return config
 }

@@ -5,7 +5,7 @@
  * A restore on a fresh machine gives a node with the same identity and data.
  */
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { readApiToken } from '../api/index.js'
 import type { NodeConfig } from '../config.js'
@@ -44,6 +44,9 @@ export async function backupCommand (config: NodeConfig, configFile: string, out
   }
   const roster = await readFile(config.rosterFile).catch(() => undefined)
   if (roster !== undefined) files['roster.json'] = b64(roster)
+  // The key before the last rotation: the node opens alerts sealed to it (see rotate-key.ts).
+  const retired = await readFile(`${config.keyFile}.old`).catch(() => undefined)
+  if (retired !== undefined) files['node.key.old'] = b64(retired)
   const entries = await databaseEntries(config)
   const contents: BackupContents = { created: Date.now(), country: config.country, federationId: config.federationId, files, entries }
   await writeFile(out, sealBackup(contents, passphrase), { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
@@ -53,21 +56,23 @@ export async function backupCommand (config: NodeConfig, configFile: string, out
 }
 
 /** Restores into `dir` (new or empty): files under their usual names, the database under data/. */
-export async function restoreCommand (archive: string, dir: string, passphrase: string): Promise<string[]> {
+/** `program` is how the operator runs imi, for the hint at the end. */
+export async function restoreCommand (archive: string, dir: string, passphrase: string, program = 'imi'): Promise<string[]> {
   const contents = openBackup(await readFile(archive), passphrase)
-  await mkdir(dir, { recursive: true })
+  // Like init's: the folder holds the key and personal data.
+  await mkdir(dir, { recursive: true, mode: 0o700 })
   if ((await readdir(dir)).length > 0) throw new CommandFailure(`error: ${dir} is not empty: restore into a new folder`)
   const config = JSON.parse(Buffer.from(contents.files['imi.json'] ?? '', 'base64').toString('utf8')) as Record<string, unknown>
   // The restored node finds everything beside its configuration, wherever the old one kept it.
   const api = (typeof config.api === 'object' && config.api !== null ? config.api : {}) as Record<string, unknown>
   const relocated = { ...config, dataDir: 'data', keyFile: 'node.key', rosterFile: 'roster.json', api: { ...api, tokenFile: 'api-token' } }
   await writeFile(join(dir, 'imi.json'), JSON.stringify(relocated, null, 2) + '\n')
-  for (const name of ['node.key', 'api-token', 'roster.json']) {
+  for (const name of ['node.key', 'node.key.old', 'api-token', 'roster.json']) {
     const data = contents.files[name]
     if (data === undefined) continue
     await writeFile(join(dir, name), Buffer.from(data, 'base64'), { mode: 0o600 })
     await chmod(join(dir, name), 0o600)
   }
   const n = await restoreRawEntries(join(dir, 'data'), contents.entries.map(([k, v]) => [Buffer.from(k, 'base64'), Buffer.from(v, 'base64')] as [Uint8Array, Uint8Array]))
-  return [`restored ${contents.country} (backup of ${new Date(contents.created).toISOString()}) into ${dir}: ${n} database entries; start it with: npm run imi -- start --config ${join(basename(dir), 'imi.json')}`]
+  return [`restored ${contents.country} (backup of ${new Date(contents.created).toISOString()}) into ${dir}: ${n} database entries; start it with: ${program} start --config ${join(dir, 'imi.json')}`]
 }

@@ -326,7 +326,7 @@ async function checkRoster (config: NodeConfig, state: NodeState, identity: Node
 function checkRunning (config: NodeConfig, state: NodeState, identity: NodeIdentity | undefined): Check {
   const name = 'node'
   if (state.kind === 'failing') return { name, level: 'red', detail: state.why }
-  if (state.kind === 'stopped') return { name, level: 'red', detail: `${state.why}: start it (npm run imi -- start, or systemctl start imi-node)` }
+  if (state.kind === 'stopped') return { name, level: 'red', detail: `${state.why}: start it (imi start, or systemctl start imi-node)` }
   const s = state.live.status
   // Two folders configured with one API port: the answer comes from the other node.
   if (s.country !== config.country || s.federationId !== config.federationId || (identity !== undefined && s.peerId !== '' && s.peerId !== identity.peerId)) {

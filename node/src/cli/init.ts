@@ -26,6 +26,8 @@ export interface InitArgs {
   readonly now: number
   /** The folder the operator runs commands from, for the hints printed at the end. */
   readonly cwd: string
+  /** How the operator runs imi (`npm run imi --`, `node dist/imi.mjs`), for the same hints. */
+  readonly program?: string
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i
@@ -88,6 +90,7 @@ export async function initCommand (args: InitArgs): Promise<string[]> {
 
   const shown = display(args.cwd, args.dir)
   const configArg = display(args.cwd, files.config)
+  const imi = args.program ?? 'imi'
   return [
     `created ${shown}/ (readable by its owner only) for ${memberState(args.country)?.name ?? args.country} in federation ${args.federationId}:`,
     `  ${DEFAULTS.keyFile.padEnd(12)} the node's Ed25519 key, peer id ${identity.peerId}; it never leaves this folder`,
@@ -100,9 +103,10 @@ export async function initCommand (args: InitArgs): Promise<string[]> {
       : []),
     'next steps:',
     `  1. send ${shown}/${MEMBER_FILE_NAME} to the federation (for the genesis, or as a request to join)`,
-    `  2. check and co-sign the roster proposal you receive: npm run imi -- roster show-proposal <proposal.json> --config ${configArg}`,
-    `                                                       npm run imi -- roster cosign <proposal.json> --config ${configArg}`,
+    '  2. check and co-sign the roster proposal you receive:',
+    `     ${imi} roster show-proposal <proposal.json> --config ${configArg}`,
+    `     ${imi} roster cosign <proposal.json> --config ${configArg}`,
     `  3. put the signed roster chain in ${shown}/${DEFAULTS.rosterFile}`,
-    `  4. start the node: npm run imi -- start --config ${configArg}`
+    `  4. start the node: ${imi} start --config ${configArg}`
   ]
 }

@@ -9,10 +9,13 @@ import { loadConfig } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { CONFIG_OPTION, configFile, optional, parse, port, required } from './args.js'
 import { CommandFailure, InputError, UsageError } from './errors.js'
-import { USAGE } from './usage.js'
+import { programName } from './program.js'
+import { usage } from './usage.js'
 
 // `npm run imi` runs in the package folder; paths on the command line mean the operator's.
 const cwd = process.env.npm_lifecycle_event === 'imi' && process.env.INIT_CWD !== undefined ? process.env.INIT_CWD : process.cwd()
+// What the operator typed to run this, for the usage text and the hints commands print.
+const program = programName(process.env, process.argv, process.cwd())
 
 const print = (line: string): void => { console.log(line) }
 
@@ -39,7 +42,8 @@ async function init (args: string[]): Promise<string[]> {
     listenHost: optional(values, 'listen-host') ?? '0.0.0.0',
     announceHost: optional(values, 'announce-host'),
     now: Date.now(),
-    cwd
+    cwd,
+    program
   })
 }
 
@@ -66,7 +70,7 @@ async function run (argv: string[]): Promise<string[] | undefined> {
   const [command, ...args] = argv
   const end = argv.indexOf('--')
   const flags = end === -1 ? argv : argv.slice(0, end)
-  if (command === undefined || command === 'help' || flags.includes('--help') || flags.includes('-h')) return [USAGE]
+  if (command === undefined || command === 'help' || flags.includes('--help') || flags.includes('-h')) return [usage(program)]
   switch (command) {
     case 'init': return await init(args)
     case 'start': {
@@ -114,7 +118,7 @@ async function run (argv: string[]): Promise<string[] | undefined> {
     case 'restore': {
       const { values } = parse('restore', args, { backup: { type: 'string' }, dir: { type: 'string' }, 'passphrase-file': { type: 'string' } })
       const passphrase = await readPassphrase(resolve(cwd, required(values, 'passphrase-file')))
-      return await (await import('./backup.js')).restoreCommand(resolve(cwd, required(values, 'backup')), resolve(cwd, required(values, 'dir')), passphrase)
+      return await (await import('./backup.js')).restoreCommand(resolve(cwd, required(values, 'backup')), resolve(cwd, required(values, 'dir')), passphrase, program)
     }
     case 'roster': return await roster(args)
     default: throw new UsageError(`unknown command "${command}"`)
@@ -124,7 +128,7 @@ async function run (argv: string[]): Promise<string[] | undefined> {
 try {
   for (const line of await run(process.argv.slice(2)) ?? []) print(line)
 } catch (err) {
-  if (err instanceof UsageError) console.error(`error: ${err.message}\nrun \`npm run imi -- help\` for usage`)
+  if (err instanceof UsageError) console.error(`error: ${err.message}\nrun \`${program} help\` for usage`)
   else if (err instanceof InputError || err instanceof ConfigError) console.error(`error: ${err.message}`)
   else if (err instanceof ImiError) console.error(`error: ${err.message} (${err.code})`)
   else if (err instanceof CommandFailure) console.error(err.message)

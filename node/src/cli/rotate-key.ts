@@ -48,7 +48,13 @@ export async function finishRotationCommand (config: NodeConfig): Promise<string
   if (!named) {
     throw new CommandFailure('error: the roster does not name the new key yet: apply the co-signed version first (POST /api/v1/roster, or roster.json)')
   }
-  await rename(config.keyFile, `${config.keyFile}.old`)
+  // The node opens alerts sealed to the key before the last rotation with <keyFile>.old:
+  // never replace one silently (a second rotation would destroy the first key).
+  const oldFile = `${config.keyFile}.old`
+  if (await exists(oldFile)) {
+    throw new CommandFailure(`error: ${oldFile} holds the key before an earlier rotation: move it somewhere safe (confidential alerts sealed to it can no longer be opened then), and run --finish again`)
+  }
+  await rename(config.keyFile, oldFile)
   await rename(nextFile, config.keyFile)
   return [`${config.keyFile} is now key ${next.signer.kid}; the old one is ${config.keyFile}.old; restart the node`]
 }

@@ -5,6 +5,8 @@
  */
 import { serveNodeApi, type ApiServer } from '../api/index.js'
 import { loadConfig, type NodeConfig } from '../config.js'
+import { ConfigError } from '../errors.js'
+import { readSettingFile } from '../setting-file.js'
 import { createNode, type ImiNode } from '../node.js'
 import { systemClock } from '../clock.js'
 import { nodeMetrics } from '../metrics/node-metrics.js'
@@ -24,10 +26,21 @@ function explain (err: unknown, config: NodeConfig): unknown {
   return err
 }
 
+/**
+ * The SMTP password file, which only a node with mail on reads: checked before anything
+ * starts, so a missing or empty file is a setting to fix (exit 2), not a failed start.
+ */
+async function checkMailPassword (mail: NodeConfig['mail']): Promise<void> {
+  if (!mail.enabled || mail.passwordFile === undefined) return
+  const text = (await readSettingFile('mail.passwordFile', mail.passwordFile)).toString('utf8')
+  if (text.trim().length === 0) throw new ConfigError('mail.passwordFile', `${mail.passwordFile} is empty`)
+}
+
 interface Running { node: ImiNode, api: ApiServer, metrics?: MetricsServer }
 
 async function run (configFile: string): Promise<Running> {
   const config = await loadConfig(configFile)
+  await checkMailPassword(config.mail)
   const logger = jsonLogger({ level: config.log.level, base: { node: config.country } })
   const node = await createNode(config, { logger })
   try {

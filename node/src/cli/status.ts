@@ -3,7 +3,7 @@ import type { NodeConfig } from '../config.js'
 import type { NodeStatus } from '../node.js'
 import { apiGet } from './api-client.js'
 
-interface OutboxPeer { country: string, pending: number, failures: number, retryAt?: number }
+interface OutboxPeer { country: string, pending: number, failures: number, retryAt?: number, lastError?: string }
 type StatusAnswer = NodeStatus & { outbox?: OutboxPeer[] }
 
 const row = (label: string, value: string): string => `${label.padEnd(12)}${value}`
@@ -20,7 +20,8 @@ export function formatStatus (s: StatusAnswer): string[] {
     row('roster', `version ${s.rosterVersion}, ${s.members} members`),
     row('connected', `${s.connectedMembers.length} of ${others} other members${connected} (${s.peers} peers in all)`),
     row('outbox', `${s.outboxDepth} messages waiting`),
-    ...waiting.map((p) => row('', `${p.country}: ${p.pending} pending, ${p.failures} failed attempts${p.retryAt !== undefined ? `, next try ${new Date(p.retryAt).toISOString()}` : ''}`)),
+    ...waiting.map((p) => row('', `${p.country}: ${p.pending} pending, ${p.failures} failed attempts${p.lastError !== undefined ? ` (last: ${p.lastError})` : ''}` +
+      `${p.retryAt !== undefined ? `, next try ${new Date(p.retryAt).toISOString()}` : ''}`)),
     row('evidence', `${s.evidenceEntries} entries`),
     row('listening', first),
     ...more.map((a) => row('', a))

@@ -1,5 +1,8 @@
-/** What `imi help` prints. Paths are relative to the folder the command runs in. */
-export const USAGE = `usage: npm run imi -- <command> [options]
+/**
+ * What `imi help` prints, naming the program as it was run (see program.ts). Paths are
+ * relative to the folder the command runs in.
+ */
+export const usage = (program: string): string => `usage: ${program} <command> [options]
 
   init --country <CC> [--dir ./<cc>] [--federation imi] [--p2p-port 4001] [--api-port 8080]
        [--listen-host 0.0.0.0] [--announce-host <ip or dns name>]

@@ -98,6 +98,9 @@ describe('backup and restore', function () {
     const r = await imi('restore', '--backup', join(tmp, 'cz.imib'), '--dir', restored, '--passphrase-file', join(tmp, 'passphrase'))
     expect(r.code, r.stderr).to.equal(0)
     expect((await stat(join(restored, 'node.key'))).mode & 0o777).to.equal(0o600)
+    // Like init's: the folder holds the key and personal data. The hint works from any folder.
+    expect((await stat(restored)).mode & 0o777).to.equal(0o700)
+    expect(r.stdout).to.match(new RegExp(`start it with: .* start --config ${join(restored, 'imi.json')}$`, 'm'))
     // The restored node needs the original's ports free: the original is stopped.
     const again = await start(join(restored, 'imi.json'))
     try {
@@ -122,8 +125,16 @@ describe('backup and restore', function () {
     const genesis = JSON.parse(await readFile(join(dir, 'roster.json'), 'utf8'))
     const next = JSON.parse(await readFile(join(tmp, 'rotate.json'), 'utf8'))
     await writeFile(join(dir, 'roster.json'), JSON.stringify([genesis, next]))
+    // The key before an earlier rotation is never replaced silently.
+    await writeFile(join(dir, 'node.key.old'), 'an earlier key', { mode: 0o600 })
+    const refused = await imi('rotate-key', '--config', join(dir, 'imi.json'), '--finish')
+    expect(refused.code).to.equal(1)
+    expect(refused.stderr).to.include(`${join(dir, 'node.key.old')} holds the key before an earlier rotation`)
+    expect(await readFile(join(dir, 'node.key.old'), 'utf8')).to.equal('an earlier key')
+    await rm(join(dir, 'node.key.old'))
     const finish = await imi('rotate-key', '--config', join(dir, 'imi.json'), '--finish')
     expect(finish.code, finish.stderr).to.equal(0)
+    expect((await loadIdentity(join(dir, 'node.key.old'))).peerId).to.equal(before.peerId)
     const after = await loadIdentity(join(dir, 'node.key'))
     expect(after.peerId).not.to.equal(before.peerId)
     const node = await start(join(dir, 'imi.json'))
@@ -133,6 +144,15 @@ describe('backup and restore', function () {
     } finally {
       await stop(node.proc)
     }
+    // A backup keeps the key before the rotation, which opens alerts sealed to it.
+    const backup = await imi('backup', '--config', join(dir, 'imi.json'), '--out', join(tmp, 'rotated.imib'), '--passphrase-file', join(tmp, 'passphrase'))
+    expect(backup.code, backup.stderr).to.equal(0)
+    expect(backup.stdout).to.include(', 5 files,')
+    const restored = join(tmp, 'restored-rotated')
+    const restore = await imi('restore', '--backup', join(tmp, 'rotated.imib'), '--dir', restored, '--passphrase-file', join(tmp, 'passphrase'))
+    expect(restore.code, restore.stderr).to.equal(0)
+    expect((await stat(join(restored, 'node.key.old'))).mode & 0o777).to.equal(0o600)
+    expect((await loadIdentity(join(restored, 'node.key.old'))).peerId).to.equal(before.peerId)
   })
 
   it('opens nothing with a wrong passphrase or an altered archive, and restores into an empty folder only', async () => {

@@ -23,7 +23,12 @@ interface Result { code: number | null, stdout: string, stderr: string }
 
 /** Runs one CLI command to its end. */
 async function imi (...args: string[]): Promise<Result> {
-  const proc = spawn(process.execPath, [...MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  return await imiWith({}, ...args)
+}
+
+/** With `env` added to the environment: `npm run imi` sets npm_lifecycle_event and INIT_CWD. */
+async function imiWith (env: Record<string, string>, ...args: string[]): Promise<Result> {
+  const proc = spawn(process.execPath, [...MAIN, ...args], { cwd: ROOT, env: { ...process.env, npm_lifecycle_event: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
@@ -76,9 +81,22 @@ describe('imi CLI', function () {
     for (const r of results) {
       expect(r.code).to.equal(2)
       expect(r.stderr).to.match(/^error: /)
-      expect(r.stderr).to.include('npm run imi -- help')
+      // The program as it was run here (the sources through tsx), not `npm run imi --`.
+      expect(r.stderr).to.include('run `node --import tsx node/src/cli/main.ts help` for usage')
       expect(r.stderr).to.not.include('    at ')
     }
+  })
+
+  it('names itself as it was run: npm run imi -- under npm, with paths from the folder npm was run in', async () => {
+    const npm = { npm_lifecycle_event: 'imi', INIT_CWD: tmp }
+    const [help, wrong, plain] = await Promise.all([imiWith(npm, 'help'), imiWith(npm, 'launch'), imi('help')])
+    expect(help.stdout).to.match(/^usage: npm run imi -- <command> \[options\]$/m)
+    expect(wrong.stderr).to.include('run `npm run imi -- help` for usage')
+    expect(plain.stdout).to.match(/^usage: node --import tsx node\/src\/cli\/main\.ts <command> \[options\]$/m)
+    const init = await imiWith(npm, 'init', '--country', 'SK', '--dir', 'from-npm', '--listen-host', '127.0.0.1')
+    expect(init.code, init.stderr).to.equal(0)
+    expect(await mode(join(tmp, 'from-npm', 'node.key'))).to.equal(0o600)
+    expect(init.stdout).to.include('npm run imi -- start --config from-npm/imi.json')
   })
 
   it('init creates a private folder, key, token, config and a valid member descriptor, and never twice', async () => {
@@ -146,10 +164,21 @@ describe('imi CLI', function () {
       ['an unreadable key file', 'keyFile', async () => ({ keyFile: 'key-is-a-folder' })],
       ['a genesis missing a signature', 'rosterFile', async () => ({ rosterFile: 'unsigned-roster.json', p2p: { listen: await p2p() } })],
       ['a roster file that is garbage', 'rosterFile', async () => ({ rosterFile: 'garbage-roster.json' })],
-      ['a bootstrap address without a peer id', 'p2p.bootstrap', async () => ({ p2p: { bootstrap: ['/ip4/127.0.0.1/tcp/4001'] } })]
+      ['a bootstrap address without a peer id', 'p2p.bootstrap', async () => ({ p2p: { bootstrap: ['/ip4/127.0.0.1/tcp/4001'] } })],
+      ['a federation id with an underscore', 'federationId', async () => ({ federationId: 'imi_test' })],
+      // No imi command could find a node on any free port.
+      ['API port 0', 'api.port', async () => ({ api: { port: 0 } })],
+      ['a missing SMTP password file', 'mail.passwordFile', async () => ({ mail: { enabled: true, user: 'imi', passwordFile: 'no-such-file' } })],
+      ['an empty SMTP password file', 'mail.passwordFile', async () => {
+        await writeFile(join(dir, 'empty-password'), '\n', { mode: 0o600 })
+        return { mail: { enabled: true, user: 'imi', passwordFile: 'empty-password' } }
+      }],
+      ['an SMTP user without a password file', 'mail.user', async () => ({ mail: { enabled: true, user: 'imi' } })]
     ]
 
-    it('for each mistake', async () => {
+    it('for each mistake', async function () {
+      // A dozen node processes at once: slow on a busy two-core machine.
+      this.timeout(120_000)
       const results = await Promise.all(cases.map(async ([, setting, settings], i) => {
         const file = join(dir, `case-${i}.json`)
         await writeFile(file, JSON.stringify({ country: 'PL', dataDir: `data-${i}`, p2p: { listen: await p2p() }, api: { port: await freePort() }, ...await settings() }))

@@ -73,6 +73,10 @@ describe('production build (dist/imi.mjs)', function () {
     const init = await run([IMI, 'init', '--country', 'CZ', '--dir', dir, '--listen-host', '127.0.0.1',
       '--p2p-port', String(await freePort()), '--api-port', String(await freePort())], tmp)
     expect(init.code, init.stderr).to.equal(0)
+    // It names itself as it was run, not as `npm run imi --` (there is no tsx to run that with).
+    expect(init.stdout).to.include(`start the node: node ${IMI} start --config cz/imi.json`)
+    const help = await run([IMI, 'help'], tmp)
+    expect(help.stdout.split('\n')[0]).to.equal(`usage: node ${IMI} <command> [options]`)
 
     const member = memberFromDescriptor(JSON.parse(await readFile(join(dir, 'member.json'), 'utf8')), nodeCrypto)
     const identity = await loadIdentity(join(dir, 'node.key'))

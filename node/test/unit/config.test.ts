@@ -36,7 +36,7 @@ describe('node configuration', () => {
       storage: { sync: true },
       delivery: { retryInitialMs: DEFAULTS.retryInitialMs, retryMaxMs: DEFAULTS.retryMaxMs },
       directory: { refreshMs: DEFAULTS.directoryRefreshMs, republishMs: DEFAULTS.directoryRepublishMs },
-      requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs },
+      requests: { reminderBeforeMs: DEFAULTS.requestReminderBeforeMs, escalateAfterMs: DEFAULTS.requestEscalateAfterMs, keepDraftsForMs: DEFAULTS.keepDraftsForMs },
       metrics: { enabled: false, host: '127.0.0.1', port: 9464 },
       notifications: { closeAfterMs: DEFAULTS.notificationCloseAfterMs },
       mail: { enabled: false, host: '127.0.0.1', port: 25, secure: false, from: 'imi@localhost', publicUrl: 'http://127.0.0.1:8080' },
@@ -80,13 +80,30 @@ describe('node configuration', () => {
     ['sync given as a number', { storage: { sync: 1 } }, 'storage.sync'],
     ['a retry delay below the minimum', { delivery: { retryInitialMs: 1 } }, 'delivery.retryInitialMs'],
     ['an unknown log level', { log: { level: 'verbose' } }, 'log.level'],
-    ['a key file that is not a string', { keyFile: 42 }, 'keyFile']
+    ['a key file that is not a string', { keyFile: 42 }, 'keyFile'],
+    // SMTP authentication needs both: either alone would send mail unauthenticated.
+    ['an SMTP user without a password file', { mail: { enabled: true, user: 'imi' } }, 'mail.user'],
+    ['an SMTP password file without a user', { mail: { passwordFile: 'smtp-password' } }, 'mail.passwordFile']
   ]
   for (const [what, raw, setting] of cases) {
     it(`names ${setting} for ${what}`, () => {
       expect(settingOf(() => parse(raw))).to.equal(setting)
     })
   }
+
+  it('says what a federation id may be: its length, its characters and its first letter', () => {
+    for (const federationId of ['i', '1mi', '-imi', 'imi_test', 'a'.repeat(33)]) {
+      let message = ''
+      try { parse({ federationId }) } catch (err) { message = (err as Error).message }
+      expect(message).to.equal(`federationId: "${federationId}" must be 2 to 32 lower-case letters, digits and dashes, starting with a letter (e.g. imi, imi-training)`)
+    }
+    expect(parse({ federationId: 'a'.repeat(32) }).federationId).to.have.length(32)
+  })
+
+  it('takes SMTP authentication as a pair', () => {
+    const c = parse({ mail: { user: 'imi', passwordFile: 'smtp-password' } })
+    expect(c.mail).to.deep.include({ user: 'imi', passwordFile: join(base, 'smtp-password') })
+  })
 
   it('names config for a document that is not an object', () => {
     for (const raw of [null, [], 'PL', 4]) expect(settingOf(() => parseConfig(raw, base))).to.equal('config')
@@ -116,6 +133,15 @@ describe('node configuration', () => {
       const bad = join(dir, 'bad.json')
       await writeFile(bad, '{ "country": "PL", }')
       expect((await loadError(bad)).setting).to.equal('config')
+    })
+
+    it('refuses api.port 0 in a file: no imi command could find the node (embedding code may still use it)', async () => {
+      const file = join(dir, 'any-port.json')
+      await writeFile(file, JSON.stringify({ country: 'PL', api: { port: 0 } }))
+      const err = await loadError(file)
+      expect(err.setting).to.equal('api.port')
+      expect(err.message).to.match(/^api\.port: must be an integer from 1 to 65535/)
+      expect(parseConfig({ country: 'PL', api: { port: 0 } }, dir).api.port).to.equal(0)
     })
 
     it('names the setting at fault inside a file', async () => {

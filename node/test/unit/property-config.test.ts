@@ -33,7 +33,7 @@ const SECTIONS = ['p2p', 'api', 'storage', 'delivery', 'directory', 'requests', 
 const KNOWN = [
   'country', 'federationId', 'dataDir', 'keyFile', 'rosterFile', ...SECTIONS, 'listen', 'announce', 'bootstrap', 'singleHost', 'host',
   'port', 'tokenFile', 'trustProxy', 'sync', 'retryInitialMs', 'retryMaxMs', 'refreshMs', 'republishMs', 'reminderBeforeMs',
-  'escalateAfterMs', 'closeAfterMs', 'enabled', 'secure', 'from', 'publicUrl', 'user', 'passwordFile', 'level'
+  'escalateAfterMs', 'keepDraftsForMs', 'closeAfterMs', 'enabled', 'secure', 'from', 'publicUrl', 'user', 'passwordFile', 'level'
 ]
 
 /** The integer settings and their bounds, as the configuration documents them. */
@@ -47,7 +47,8 @@ const INTS: ReadonlyArray<[string, string, number, number]> = [
   ['metrics', 'port', 0, 65535],
   ['mail', 'port', 1, 65535],
   ['requests', 'reminderBeforeMs', 0, 60 * 86_400_000],
-  ['requests', 'escalateAfterMs', 60_000, 730 * 86_400_000]
+  ['requests', 'escalateAfterMs', 60_000, 730 * 86_400_000],
+  ['requests', 'keepDraftsForMs', 3_600_000, 365 * 86_400_000]
 ]
 
 const validConfig = fc.record({
@@ -61,7 +62,7 @@ const validConfig = fc.record({
   storage: opt(fc.record({ sync: opt(fc.boolean()) })),
   delivery: opt(fc.tuple(int(10, 3_600_000), int(100, 86_400_000)).map(([a, b]) => ({ retryInitialMs: Math.min(a, b), retryMaxMs: Math.max(a, b, 100) }))),
   directory: opt(fc.record({ refreshMs: opt(int(100, 86_400_000)), republishMs: opt(int(1000, 12 * 3_600_000)) })),
-  requests: opt(fc.record({ reminderBeforeMs: opt(int(0, 60 * 86_400_000)), escalateAfterMs: opt(int(60_000, 730 * 86_400_000)) })),
+  requests: opt(fc.record({ reminderBeforeMs: opt(int(0, 60 * 86_400_000)), escalateAfterMs: opt(int(60_000, 730 * 86_400_000)), keepDraftsForMs: opt(int(3_600_000, 365 * 86_400_000)) })),
   notifications: opt(fc.record({ closeAfterMs: opt(int(1000, 366 * 86_400_000)) })),
   metrics: opt(fc.record({ enabled: opt(fc.boolean()), host: opt(fc.constantFrom('127.0.0.1', '127.1.2.3', '::1')), port: opt(int(0, 65535)) })),
   mail: opt(fc.record({
@@ -69,7 +70,8 @@ const validConfig = fc.record({
     from: opt(fc.constantFrom('imi@ministry.example', 'a@b', 'noreply@imi.gov.pl')),
     publicUrl: opt(fc.constantFrom('https://imi.example.eu', 'https://imi.example.eu/', 'http://127.0.0.1:8080', 'https://x.eu/imi/ui/')),
     user: opt(fc.string({ minLength: 1, maxLength: 10 })), passwordFile: opt(path)
-  })),
+  // SMTP authentication takes both or neither (one alone is refused, see config.test.ts).
+  }).map((m) => (m.user === undefined) === (m.passwordFile === undefined) ? m : { ...m, user: undefined, passwordFile: undefined })),
   log: opt(fc.record({ level: opt(fc.constantFrom('debug', 'info', 'warn', 'error')) }))
 }).map((c) => strip(c) as Record<string, unknown>)
 
@@ -95,7 +97,7 @@ function expected (c: Record<string, unknown>): unknown {
     storage: { sync: s('storage').sync ?? true },
     delivery: { retryInitialMs: s('delivery').retryInitialMs ?? DEFAULTS.retryInitialMs, retryMaxMs: s('delivery').retryMaxMs ?? DEFAULTS.retryMaxMs },
     directory: { refreshMs: s('directory').refreshMs ?? DEFAULTS.directoryRefreshMs, republishMs: s('directory').republishMs ?? DEFAULTS.directoryRepublishMs },
-    requests: { reminderBeforeMs: s('requests').reminderBeforeMs ?? DEFAULTS.requestReminderBeforeMs, escalateAfterMs: s('requests').escalateAfterMs ?? DEFAULTS.requestEscalateAfterMs },
+    requests: { reminderBeforeMs: s('requests').reminderBeforeMs ?? DEFAULTS.requestReminderBeforeMs, escalateAfterMs: s('requests').escalateAfterMs ?? DEFAULTS.requestEscalateAfterMs, keepDraftsForMs: s('requests').keepDraftsForMs ?? DEFAULTS.keepDraftsForMs },
     notifications: { closeAfterMs: s('notifications').closeAfterMs ?? DEFAULTS.notificationCloseAfterMs },
     mail: {
       enabled: s('mail').enabled ?? false,
