@@ -135,7 +135,22 @@ function decodeEpk (value: unknown, path: string): JweEphemeralKey {
   onlyKeys(e, ['kty', 'crv', 'x'], path, fail)
   if (e.kty !== 'OKP') fail(`${path}.kty must be OKP`)
   if (e.crv !== 'X25519') fail(`${path}.crv must be X25519`)
-  return { kty: 'OKP', crv: 'X25519', x: expectB64u(e.x, `${path}.x`, { exactly: X25519_BYTES }) }
+  const x = expectB64u(e.x, `${path}.x`, { exactly: X25519_BYTES })
+  if (!isCanonicalX25519(fromBase64url(x)!)) fail(`${path}.x is not a canonical X25519 public key`)
+  return { kty: 'OKP', crv: 'X25519', x }
+}
+
+/**
+ * X25519 masks the top bit of a public key and reduces it modulo p = 2^255 - 19, so two
+ * encodings can name one key: a changed epk that still opened would be a change nobody
+ * notices. A real key is below p; anything else is refused here, at the edge.
+ */
+function isCanonicalX25519 (u: Uint8Array): boolean {
+  if ((u[31]! & 0x80) !== 0) return false
+  // u >= p: 0x7f, then thirty 0xff, then a low byte of at least 0xed (little-endian).
+  if (u[31] !== 0x7f || u[0]! < 0xed) return true
+  for (let i = 1; i < 31; i++) if (u[i] !== 0xff) return true
+  return false
 }
 
 /** Decodes and checks the base64url protected header. */

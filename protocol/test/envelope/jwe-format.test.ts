@@ -117,6 +117,18 @@ describe('JWE format (issue 5)', () => {
     refuses(missing, /recipients\[1\]\.header\.epk must be an object/)
   })
 
+  it('refuses an ephemeral key X25519 would read as another (top bit set, or not below p)', () => {
+    const key = (edit: (b: Uint8Array) => void): string => { const b = new Uint8Array(32).fill(7); edit(b); return toBase64url(b) }
+    const highBit = sample(2)
+    highBit.recipients[1]!.header.epk = { ...epk(), x: key((b) => { b[31] = 0x87 }) }
+    refuses(highBit, /recipients\[1\]\.header\.epk\.x is not a canonical X25519 public key/)
+    const p = key((b) => { b.fill(0xff); b[0] = 0xed; b[31] = 0x7f })
+    refuses({ ...sample(1), protected: header({ ...BASE, epk: { ...epk(), x: p } }) }, /protected\.epk\.x is not a canonical/)
+    const belowP = sample(2)
+    belowP.recipients[0]!.header.epk = { ...epk(), x: key((b) => { b.fill(0xff); b[0] = 0xec; b[31] = 0x7f }) }
+    expect(decodeGeneralJwe(belowP).recipients).to.have.length(2)
+  })
+
   it('refuses no recipients and more than thirty', () => {
     refuses({ ...sample(), recipients: [] }, /1 to 30 items/)
     const many = sample(2)
