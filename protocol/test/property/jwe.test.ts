@@ -20,7 +20,9 @@ const FORMAT = ['ERR_JWE_FORMAT']
 const COUNTRIES = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO']
 
 const b64 = (min: number, max = min): fc.Arbitrary<string> => fc.uint8Array({ minLength: min, maxLength: max }).map(toBase64url)
-const epk = fc.record({ kty: fc.constant('OKP'), crv: fc.constant('X25519'), x: b64(32) })
+/** A canonical X25519 public key: below 2^254, so below p = 2^255 - 19 (what a real key is). */
+const x25519 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => { b[31]! &= 0x3f; return toBase64url(b) })
+const epk = fc.record({ kty: fc.constant('OKP'), crv: fc.constant('X25519'), x: x25519 })
 
 function protectedOf (header: object): string {
   return toBase64url(utf8(JSON.stringify(header)))
@@ -128,6 +130,17 @@ describe('property: JWE format (decodeGeneralJwe, decodeJweProtectedHeader)', fu
       const ok = isCanonicalB64u(value) && n >= min && n <= max
       const out = total(() => decodeGeneralJwe(mutated), FORMAT)
       expect(out.ok).to.equal(ok)
+    })
+
+  p.check('decodeGeneralJwe: an ephemeral key with its top bit set (X25519 would read it as another key) is refused', 1000,
+    validJwe.chain((j) => fc.nat({ max: j.recipients.length - 1 }).map((i) => ({ j, i }))), ({ j, i }) => {
+      const flip = (x: string): string => { const b = Buffer.from(x, 'base64url'); b[31]! |= 0x80; return toBase64url(b) }
+      const header = JSON.parse(Buffer.from(j.protected as string, 'base64url').toString()) as { epk?: { x: string } }
+      // One recipient: the key is in the protected header; several: in each recipient's.
+      const mutated = header.epk !== undefined
+        ? { ...j, protected: protectedOf({ ...header, epk: { ...header.epk, x: flip(header.epk.x) } }) }
+        : updateAt(j, ['recipients', i, 'header', 'epk', 'x'], (x) => flip(x as string))
+      refused(() => decodeGeneralJwe(mutated), FORMAT)
     })
 
   p.check('decodeGeneralJwe: limits a node sets are applied, and never loosen the protocol\'s', 1500,
