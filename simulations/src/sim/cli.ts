@@ -17,8 +17,10 @@ import { renderScaling } from './scaling-report.js'
 import { SCALING_DEFAULTS, runScaling, scalingProgressPrinter, type ScalingResult } from './scaling.js'
 import { parseScenario, ScenarioError } from './scenario.js'
 import { BUILT_IN_SCENARIOS } from './scenarios.js'
+import { processModeProblem, processSummary, type ProcessMode } from './processes/federation.js'
+import { netnsProblem } from './processes/netns.js'
 
-const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet]
+const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet] [--processes [--netns]]
        npm run sim -- --scaling [--nodes ${SCALING_DEFAULTS.nodes.join(',')}] [--rates ${SCALING_DEFAULTS.rates.join(',')}] [--rate-nodes ${SCALING_DEFAULTS.rateNodes}] [--days ${SCALING_DEFAULTS.days}] [--out dir]
        npm run sim -- --render <metrics.json|scaling.json>    (writes report.html or scaling.html beside it again)
 
@@ -29,6 +31,8 @@ const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--d
   --keep-data  keep the nodes' data folders (printed at the end)
   --quiet      no progress line
   --render     re-renders the HTML report of an earlier run from its metrics.json (or a scaling study's page)
+  --processes  each node (and the bootstrap node) in a process of its own, over TCP on loopback
+  --netns      with --processes: each node's process in a network namespace of its own, on a bridge (needs root)
 
   --scaling    the scaling study: one run per point, each in its own process, no faults
                (default out: sim-results/scaling); scaling.json and scaling.html
@@ -89,7 +93,8 @@ async function main (): Promise<number> {
       options: {
         scenario: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, out: { type: 'string' },
         'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, render: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        scaling: { type: 'boolean' }, nodes: { type: 'string' }, rates: { type: 'string' }, 'rate-nodes': { type: 'string' }
+        scaling: { type: 'boolean' }, nodes: { type: 'string' }, rates: { type: 'string' }, 'rate-nodes': { type: 'string' },
+        processes: { type: 'boolean' }, netns: { type: 'boolean' }
       },
       strict: true
     }).values
@@ -134,6 +139,10 @@ async function main (): Promise<number> {
     if (err instanceof ScenarioError) { console.error(`scenario error: ${err.message}`); return 2 }
     throw err
   }
+  const processes: ProcessMode | undefined = args.processes === true ? { netns: args.netns === true, started: [] } : undefined
+  if (args.netns === true && processes === undefined) { console.error('--netns goes with --processes'); return 2 }
+  const modeProblem = processes === undefined ? undefined : processModeProblem(scenario, processes) ?? (processes.netns ? netnsProblem() : undefined)
+  if (modeProblem !== undefined) { console.error(`mode error: ${modeProblem}`); return 2 }
   const out = resolve(args.out ?? join('sim-results', `${scenario.name}-seed${scenario.seed}`))
   const dataDir = args['keep-data'] === true ? join(out, 'data') : undefined
   await mkdir(out, { recursive: true })
@@ -143,7 +152,8 @@ async function main (): Promise<number> {
     scenario,
     keepData: args['keep-data'] === true,
     ...(dataDir !== undefined && { dir: dataDir }),
-    ...(args.quiet !== true && { onProgress: progressPrinter() })
+    ...(args.quiet !== true && { onProgress: progressPrinter() }),
+    ...(processes !== undefined && { processes })
   })
   const assertions = checkAssertions(scenario.assertions, record)
   const metrics = buildMetrics(record, assertions, startedAt)
@@ -154,6 +164,7 @@ async function main (): Promise<number> {
   const r = metrics.run
   console.log(`${scenario.name}, seed ${scenario.seed}: ${r.nodes} nodes, ${r.simulatedDays} simulated days in ${(r.realMs.total / 1000).toFixed(1)} s real (simulation ${(r.realMs.simulate / 1000).toFixed(1)} s), peak RSS ${r.rss.peakMb} MB`)
   console.log(`requests: ${metrics.requests.sent} sent, ${metrics.requests.closed} closed; alerts: ${metrics.alerts.issued} issued; request delivery p50 ${metrics.delivery.requestEvents.p50 ?? '-'} ms, p99 ${metrics.delivery.requestEvents.p99 ?? '-'} ms`)
+  if (processes?.started !== undefined) console.log(processSummary(processes.started))
   for (const a of assertions) console.log(`${a.ok ? 'PASS' : 'FAIL'}  ${a.id} (${a.kind}): ${a.detail}${a.examples.length > 0 ? `\n        ${a.examples.slice(0, 3).join('\n        ')}` : ''}`)
   console.log(`metrics: ${show(join(out, 'metrics.json'))}\nreport:  ${show(join(out, 'report.html'))}${dataDir !== undefined ? `\ndata:    ${show(dataDir)}` : ''}`)
   return assertions.every((a) => a.ok) ? 0 : 1

@@ -88,6 +88,26 @@ export async function seededIdentity (seed: number, federationId: string, countr
   return identityFrom(await generateKeyPairFromSeed('Ed25519', new Uint8Array(bytes)))
 }
 
+/** The configuration the harness gives a member's node (the separate-processes mode's agent builds the same). */
+export function simNodeConfig (o: { federationId: string, country: string, dataDir: string, listen: string, settings: NodeSettings, baseDir: string }): NodeConfig {
+  const s = o.settings
+  const parsed = parseConfig({
+    country: o.country,
+    federationId: o.federationId,
+    dataDir: o.dataDir,
+    p2p: { listen: [o.listen], singleHost: true },
+    api: { port: 0 },
+    storage: { sync: false },
+    delivery: { retryInitialMs: s.retryInitialMs, retryMaxMs: s.retryMaxMs },
+    directory: { refreshMs: Math.round(s.directoryRefreshHours * 3_600_000), republishMs: Math.round(s.directoryRepublishHours * 3_600_000) },
+    requests: { escalateAfterMs: Math.round(s.escalateAfterDays * 86_400_000) },
+    log: { level: 'warn' }
+  }, o.baseDir)
+  // Without directory maintenance, the node's refresh and republication come after the
+  // run: what the warm-up fetched is what it keeps (no authority joins or leaves in a run).
+  return s.directoryMaintenance ? parsed : { ...parsed, directory: { refreshMs: NO_MAINTENANCE_MS, republishMs: NO_MAINTENANCE_MS } }
+}
+
 export interface FederationInit {
   readonly index: number
   readonly federationId: string
@@ -127,10 +147,10 @@ export interface SimBootstrap {
 }
 
 export class SimFederation {
-  private readonly nodes = new Map<string, ImiNode>()
-  private readonly countryOf = new Map<string, string>()
+  protected readonly nodes = new Map<string, ImiNode>()
+  protected readonly countryOf = new Map<string, string>()
   /** One side of the partition in place, or undefined. */
-  private cut: ReadonlySet<string> | undefined
+  protected cut: ReadonlySet<string> | undefined
   readonly counters: FaultCounters = {
     crashes: 0, restarts: 0, partitions: 0, abortedConnections: 0, closedConnections: 0, forgedPublished: 0,
     shapedConnections: 0, delayedWrites: 0, lostWrites: 0, membersRemoved: 0, bootstrapStops: 0
@@ -138,14 +158,14 @@ export class SimFederation {
   /** Latency and loss on chosen links. */
   readonly links: LinkShaper
   /** Members a roster version removed. */
-  private readonly removed = new Set<string>()
+  protected readonly removed = new Set<string>()
   private bootstrapNode: BootstrapNode | undefined
   /** Called after a node (re)starts, before the harness goes on: the driver listens to it. */
   onStart: (country: string, node: ImiNode) => void = () => {}
   /** Called before a node stops. */
   onStop: (country: string, node: ImiNode) => void = () => {}
 
-  private constructor (readonly init: FederationInit, readonly members: readonly SimMember[], readonly genesis: SignedRoster, readonly bootstrap?: SimBootstrap) {
+  protected constructor (readonly init: FederationInit, readonly members: readonly SimMember[], readonly genesis: SignedRoster, readonly bootstrap?: SimBootstrap) {
     for (const m of members) this.countryOf.set(m.identity.peerId, m.country)
     this.links = new LinkShaper(`${init.seed}/${init.federationId}`, this.counters)
   }
@@ -210,24 +230,9 @@ export class SimFederation {
     for (const c of this.countries) await prepare(c, await this.start(c))
   }
 
-  private async start (country: string): Promise<ImiNode> {
+  protected async start (country: string): Promise<ImiNode> {
     const m = this.member(country)
-    const s = this.init.settings
-    const parsed = parseConfig({
-      country,
-      federationId: this.federationId,
-      dataDir: m.dataDir,
-      p2p: { listen: [`/ip4/127.0.0.1/tcp/${m.port}`], singleHost: true },
-      api: { port: 0 },
-      storage: { sync: false },
-      delivery: { retryInitialMs: s.retryInitialMs, retryMaxMs: s.retryMaxMs },
-      directory: { refreshMs: Math.round(s.directoryRefreshHours * 3_600_000), republishMs: Math.round(s.directoryRepublishHours * 3_600_000) },
-      requests: { escalateAfterMs: Math.round(s.escalateAfterDays * 86_400_000) },
-      log: { level: 'warn' }
-    }, this.init.dir)
-    // Without directory maintenance, the node's refresh and republication come after the
-    // run: what the warm-up fetched is what it keeps (no authority joins or leaves in a run).
-    const config: NodeConfig = s.directoryMaintenance ? parsed : { ...parsed, directory: { refreshMs: NO_MAINTENANCE_MS, republishMs: NO_MAINTENANCE_MS } }
+    const config = simNodeConfig({ federationId: this.federationId, country, dataDir: m.dataDir, listen: `/ip4/127.0.0.1/tcp/${m.port}`, settings: this.init.settings, baseDir: this.init.dir })
     const node = await createNode(config, { clock: this.init.clock, logger: this.init.logger.child(country), identity: m.identity, roster: [this.genesis] })
     await node.start()
     this.nodes.set(country, node)
@@ -290,7 +295,7 @@ export class SimFederation {
   }
 
   /** Wraps the connections a node already has (those opened before the harness listened). */
-  private attachOpen (country: string): void {
+  protected attachOpen (country: string): void {
     for (const conn of this.nodes.get(country)?.libp2p?.getConnections() ?? []) {
       const remote = this.countryOf.get(conn.remotePeer.toString())
       if (remote !== undefined) this.links.attach(country, remote, conn)

@@ -21,6 +21,7 @@ import type { ImiNode, Logger } from '@imi/node'
 import type { Actor } from '../../../node/src/services/accounts/permissions.js'
 import { FaultDriver, type FaultOutcomes } from './faults.js'
 import { SimFederation } from './harness.js'
+import { ProcessFederation, processModeProblem, type ProcessMode } from './processes/federation.js'
 import { DAY_MS, HOUR_MS, startMs, type Fault, type Scenario } from './scenario.js'
 import { SimClock } from './sim-clock.js'
 import { TimeQueue } from './stats.js'
@@ -136,6 +137,8 @@ export interface RunOptions {
   readonly keepData?: boolean
   readonly logger?: Logger
   readonly onProgress?: (p: Progress) => void
+  /** Each node in a process of its own (`--processes`), each in a network namespace (`--netns`): processes/federation.ts. */
+  readonly processes?: ProcessMode
 }
 
 /** A logger that counts warnings and errors by component and message, keeping the fields of the first of each (ids and codes, never personal data). */
@@ -296,16 +299,19 @@ class Simulation {
 
   async run (): Promise<RunRecord> {
     const s = this.scenario
+    const problem = this.opts.processes === undefined ? undefined : processModeProblem(s, this.opts.processes)
+    if (problem !== undefined) throw new Error(problem)
     this.dir = this.opts.dir ?? await mkdtemp(join(tmpdir(), 'imi-sim-'))
     this.ownDir = this.opts.dir === undefined
     this.progress()
     for (let f = 0; f < s.federations; f++) {
       const plan = generateWorkload(s, f)
       this.plans.push(plan)
-      const fed = await SimFederation.create({
+      const init = {
         index: f, federationId: `sim-${f}`, countries: s.countries, dir: join(this.dir, `fed-${f}`), clock: this.clock, seed: s.seed, settings: s.node, logger: this.logger,
         bootstrap: s.faults.some((x) => x.kind === 'bootstrap-down')
-      })
+      }
+      const fed = this.opts.processes === undefined ? await SimFederation.create(init) : await ProcessFederation.createProcesses(init, this.opts.processes)
       fed.onStart = (country, node) => {
         this.listen(f, country, node)
         if (this.phase === 'starting') {

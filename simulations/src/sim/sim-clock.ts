@@ -28,6 +28,8 @@ export class SimClock implements Clock {
   /** Timers whose callback threw. */
   readonly errors: Error[] = []
   errorCount = 0
+  /** Called after each advance with the new time (the separate-processes mode mirrors the clock in each node's process). */
+  private readonly advanced: Array<(now: number) => void> = []
 
   constructor (start: number) { this.current = start }
 
@@ -79,8 +81,12 @@ export class SimClock implements Clock {
     }
     if (target > this.current) this.current = target
     this.fired += n
+    for (const fn of this.advanced) fn(this.current)
     return n
   }
+
+  /** `fn` runs after every advance, with the clock's new time. */
+  onAdvance (fn: (now: number) => void): void { this.advanced.push(fn) }
 
   advance (ms: number): number { return this.advanceTo(this.current + ms) }
 

@@ -1,0 +1,93 @@
+/**
+ * The separate-processes mode (processes/): a tiny scenario (three states, three
+ * simulated days, a crash and restart) with every node in a process of its own on
+ * loopback, then again with every node in a network namespace of its own (and latency
+ * between two of them by tc netem). The scenario's assertions hold as in one process,
+ * each node ran in its own process (and namespace), the same seed gave the same workload
+ * in both, and no namespace is left afterwards. The namespace half needs root and
+ * iproute2, as CI has: without them it fails, saying so.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { readlinkSync } from 'node:fs'
+import { expect } from 'chai'
+import { checkAssertions, type AssertionResult } from '../src/sim/assertions.js'
+import { processModeProblem, type ProcessMode } from '../src/sim/processes/federation.js'
+import { NETNS_PREFIX, namespaces, netnsProblem } from '../src/sim/processes/netns.js'
+import type { ChildRecord } from '../src/sim/processes/remote-node.js'
+import { runScenario, type RunRecord } from '../src/sim/run.js'
+import { parseScenario, type Scenario } from '../src/sim/scenario.js'
+import { generateWorkload } from '../src/sim/workload.js'
+
+const tiny = {
+  name: 'tiny-processes', seed: 11, nodes: ['CZ', 'PL', 'AT'], durationDays: 3, stepHours: 2, settleMs: 2000, finalSettleMs: 10_000,
+  workload: { requestsPerMonth: 240, alertsPerMonth: 90, authoritiesPerState: 4 }
+}
+const crash = [{ at: 1, kind: 'crash', nodes: ['AT'] }, { at: 1.5, kind: 'restart', nodes: ['AT'] }]
+const ownNetns = readlinkSync('/proc/self/ns/net')
+
+/** What the officials did when: the same seed must give the same in every mode. */
+const actions = (run: RunRecord): string => JSON.stringify({
+  sent: run.requests.map((r) => [r.plan.id, r.sentAt]),
+  issued: run.alerts.map((a) => [a.plan.id, a.issuedAt])
+})
+
+function expectAssertionsHold (results: readonly AssertionResult[]): void {
+  expect(results.length).to.be.above(3)
+  for (const r of results) expect(r.ok, `${r.id}: ${r.detail} ${r.examples.join('; ')}`).to.equal(true)
+}
+
+/** Each node name's processes: distinct pids, none of them this process. */
+function expectOwnProcesses (started: readonly ChildRecord[], names: readonly string[]): void {
+  expect(started.map((r) => r.name).sort()).to.deep.equal([...names].sort())
+  const pids = started.map((r) => r.pid)
+  expect(new Set(pids).size, 'a process per node start').to.equal(pids.length)
+  expect(pids).not.to.include(process.pid)
+}
+
+describe('the separate-processes mode', function () {
+  this.timeout(60_000)
+  let loopback: RunRecord | undefined
+  let scenario: Scenario
+
+  it('runs each node in its own process on loopback, with the same assertions holding', async () => {
+    scenario = parseScenario({ ...tiny, faults: crash })
+    const mode: ProcessMode = { netns: false, started: [] }
+    loopback = await runScenario({ scenario, processes: mode })
+    expectAssertionsHold(checkAssertions(scenario.assertions, loopback))
+    expect(loopback.requests.filter((r) => r.sentAt !== undefined).length).to.be.above(10)
+    expect(loopback.faults.map((f) => f.kind)).to.deep.equal(['crash', 'restart'])
+    // AT twice: its restart is a new process.
+    expectOwnProcesses(mode.started!, ['CZ', 'PL', 'AT', 'AT'])
+    for (const r of mode.started!) expect(r.netns).to.equal(ownNetns)
+    expect(JSON.stringify(loopback.plans)).to.equal(JSON.stringify([generateWorkload(scenario, 0)]))
+  })
+
+  it('runs each node in its own network namespace, and removes the namespaces', async () => {
+    const problem = netnsProblem()
+    if (problem !== undefined) throw new Error(`this test needs root and iproute2 (ip, tc) to create network namespaces: ${problem}`)
+    // A namespace left by a harness that was killed: the next run removes it.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid
+    const stale = `${NETNS_PREFIX}${gone}-f0-br`
+    execFileSync('ip', ['netns', 'add', stale])
+    const withLatency = parseScenario({ ...tiny, faults: crash })
+    const mode: ProcessMode = { netns: true, started: [] }
+    expect(processModeProblem(withLatency, mode)).to.equal(undefined)
+    const run = await runScenario({ scenario: withLatency, processes: mode })
+    expectAssertionsHold(checkAssertions(withLatency.assertions, run))
+    expectOwnProcesses(mode.started!, ['CZ', 'PL', 'AT', 'AT'])
+    const byName = new Map<string, Set<string>>()
+    for (const r of mode.started!) {
+      expect(r.netns).not.to.equal(ownNetns)
+      expect(r.namespace).to.match(new RegExp(`^${NETNS_PREFIX}${process.pid}-f0-\\d+$`))
+      byName.set(r.name, (byName.get(r.name) ?? new Set()).add(r.netns))
+    }
+    // One namespace per node (AT's restart in AT's), none shared.
+    expect([...byName.values()].map((s) => s.size)).to.deep.equal([1, 1, 1])
+    expect(new Set([...byName.values()].map((s) => [...s][0])).size).to.equal(3)
+    // The same seed gave the same workload and the same actions at the same virtual times.
+    expect(JSON.stringify(run.plans)).to.equal(JSON.stringify([generateWorkload(scenario, 0)]))
+    if (loopback !== undefined) expect(actions(run)).to.equal(actions(loopback))
+    // Nothing left: this run's namespaces and the stale one are gone.
+    expect(namespaces().filter((n) => n.startsWith(`${NETNS_PREFIX}${process.pid}-`) || n === stale)).to.deep.equal([])
+  })
+})
