@@ -62,14 +62,15 @@ describe('the separate-processes mode', function () {
     expect(JSON.stringify(loopback.plans)).to.equal(JSON.stringify([generateWorkload(scenario, 0)]))
   })
 
-  it('runs each node in its own network namespace, and removes the namespaces', async () => {
+  it('runs each node in its own network namespace, with latency between two, and removes the namespaces', async () => {
     const problem = netnsProblem()
     if (problem !== undefined) throw new Error(`this test needs root and iproute2 (ip, tc) to create network namespaces: ${problem}`)
     // A namespace left by a harness that was killed: the next run removes it.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid
     const stale = `${NETNS_PREFIX}${gone}-f0-br`
     execFileSync('ip', ['netns', 'add', stale])
-    const withLatency = parseScenario({ ...tiny, faults: crash })
+    // The same scenario and seed, with 150 ms between Czechia and Poland all along (links.ts in each process).
+    const withLatency = parseScenario({ ...tiny, faults: [{ at: 0, kind: 'latency', nodes: ['CZ'], to: ['PL'], ms: 150 }, ...crash] })
     const mode: ProcessMode = { netns: true, started: [] }
     expect(processModeProblem(withLatency, mode)).to.equal(undefined)
     const run = await runScenario({ scenario: withLatency, processes: mode })
@@ -84,6 +85,14 @@ describe('the separate-processes mode', function () {
     // One namespace per node (AT's restart in AT's), none shared.
     expect([...byName.values()].map((s) => s.size)).to.deep.equal([1, 1, 1])
     expect(new Set([...byName.values()].map((s) => [...s][0])).size).to.equal(3)
+    // The latency is on the links: every request event between CZ and PL (direct messages; an alert may come by gossip through AT) took it, the others did not.
+    const between = (a: string, b: string): number[] => run.deliveries.filter((d) => d.kind === 'request' && ((d.from === a && d.to === b) || (d.from === b && d.to === a))).map((d) => d.realMs)
+    const czpl = between('CZ', 'PL')
+    const others = [...between('CZ', 'AT'), ...between('PL', 'AT')].sort((x, y) => x - y)
+    expect(czpl.length).to.be.above(3)
+    expect(Math.min(...czpl)).to.be.at.least(150)
+    expect(others[Math.floor(others.length / 2)]!).to.be.below(150)
+    expect(run.faultCounters[0]!.delayedWrites).to.be.above(0)
     // The same seed gave the same workload and the same actions at the same virtual times.
     expect(JSON.stringify(run.plans)).to.equal(JSON.stringify([generateWorkload(scenario, 0)]))
     if (loopback !== undefined) expect(actions(run)).to.equal(actions(loopback))

@@ -20,7 +20,7 @@ import { BUILT_IN_SCENARIOS } from './scenarios.js'
 import { processModeProblem, processSummary, type ProcessMode } from './processes/federation.js'
 import { netnsProblem } from './processes/netns.js'
 
-const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet] [--processes [--netns]]
+const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--days N] [--out dir] [--keep-data] [--quiet] [--processes [--netns [--netem]]]
        npm run sim -- --scaling [--nodes ${SCALING_DEFAULTS.nodes.join(',')}] [--rates ${SCALING_DEFAULTS.rates.join(',')}] [--rate-nodes ${SCALING_DEFAULTS.rateNodes}] [--days ${SCALING_DEFAULTS.days}] [--out dir]
        npm run sim -- --render <metrics.json|scaling.json>    (writes report.html or scaling.html beside it again)
 
@@ -33,6 +33,7 @@ const USAGE = `usage: npm run sim -- --scenario <name|file.json> [--seed N] [--d
   --render     re-renders the HTML report of an earlier run from its metrics.json (or a scaling study's page)
   --processes  each node (and the bootstrap node) in a process of its own, over TCP on loopback
   --netns      with --processes: each node's process in a network namespace of its own, on a bridge (needs root)
+  --netem      with --netns: latency and loss faults by tc netem on the namespaces' interfaces (needs sch_netem)
 
   --scaling    the scaling study: one run per point, each in its own process, no faults
                (default out: sim-results/scaling); scaling.json and scaling.html
@@ -94,7 +95,7 @@ async function main (): Promise<number> {
         scenario: { type: 'string' }, seed: { type: 'string' }, days: { type: 'string' }, out: { type: 'string' },
         'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, render: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         scaling: { type: 'boolean' }, nodes: { type: 'string' }, rates: { type: 'string' }, 'rate-nodes': { type: 'string' },
-        processes: { type: 'boolean' }, netns: { type: 'boolean' }
+        processes: { type: 'boolean' }, netns: { type: 'boolean' }, netem: { type: 'boolean' }
       },
       strict: true
     }).values
@@ -139,8 +140,8 @@ async function main (): Promise<number> {
     if (err instanceof ScenarioError) { console.error(`scenario error: ${err.message}`); return 2 }
     throw err
   }
-  const processes: ProcessMode | undefined = args.processes === true ? { netns: args.netns === true, started: [] } : undefined
-  if (args.netns === true && processes === undefined) { console.error('--netns goes with --processes'); return 2 }
+  const processes: ProcessMode | undefined = args.processes === true ? { netns: args.netns === true, netem: args.netem === true, started: [] } : undefined
+  if ((args.netns === true || args.netem === true) && processes === undefined) { console.error('--netns and --netem go with --processes'); return 2 }
   const modeProblem = processes === undefined ? undefined : processModeProblem(scenario, processes) ?? (processes.netns ? netnsProblem() : undefined)
   if (modeProblem !== undefined) { console.error(`mode error: ${modeProblem}`); return 2 }
   const out = resolve(args.out ?? join('sim-results', `${scenario.name}-seed${scenario.seed}`))

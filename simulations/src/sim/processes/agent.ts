@@ -13,6 +13,7 @@
  * - `on`: forwards a node's events (`requests` 'changed'...) with their details;
  * - `cut`: the partition's cut, on this end: connections to those peers are aborted now
  *   and whenever they open again, as harness.ts does in one process;
+ * - `links`: latency and loss on this node's links (links.ts, in this process);
  * - `forge`: a misbehaving member's forged alerts, as harness.ts `forge`;
  * - `stop`: stops the node and exits.
  * The process exits when the parent goes away (the IPC channel closes).
@@ -26,6 +27,7 @@ import { ALERT_KIND, encodeWire, signEnvelope, type Json } from '@imi/protocol'
 import { createNode, identityFrom, nodeCrypto, saveIdentity, type ImiNode, type Logger } from '@imi/node'
 import { createBootstrapNode, KEY_FILE, type BootstrapNode } from '@imi/bootstrap'
 import { seededIdentity, simNodeConfig } from '../harness.js'
+import { LinkShaper } from '../links.js'
 import { ClockMirror } from './clock-mirror.js'
 import { toWire, wireError, type BootstrapInit, type FromChild, type NodeInit, type NodeStatus, type ToChild } from './ipc.js'
 
@@ -49,6 +51,8 @@ let init: NodeInit | undefined
 const watches = new Map<string, { path: readonly string[], args: readonly unknown[] }>()
 let cut = new Set<string>()
 let lastStatus = ''
+/** Latency and loss on this node's links, as links.ts does in one process (the same seeded draws per link). */
+let links: LinkShaper | undefined
 
 function resolvePath (path: readonly string[]): { target: unknown, value: unknown } {
   let target: unknown
@@ -78,7 +82,8 @@ function status (): NodeStatus {
     topic,
     subscribers: topic === undefined ? 0 : n.libp2p?.services.pubsub.getSubscribers(topic).length ?? 0,
     watched,
-    rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10
+    rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10,
+    links: { ...(links?.counters ?? { shapedConnections: 0, delayedWrites: 0, lostWrites: 0 }) }
   }
 }
 
@@ -108,6 +113,7 @@ function sentStatus (): NodeStatus | undefined {
 async function startNode (i: NodeInit): Promise<void> {
   init = i
   clock = new ClockMirror(i.clockStart)
+  links = new LinkShaper(`${i.seed}/${i.federationId}`)
   const identity = await seededIdentity(i.seed, i.federationId, i.country)
   const config = simNodeConfig({ federationId: i.federationId, country: i.country, dataDir: i.dataDir, listen: i.listen, settings: i.settings, baseDir: i.baseDir })
   node = await createNode(config, { clock, logger: new ForwardLogger(), identity, roster: [i.genesis] })
@@ -116,7 +122,10 @@ async function startNode (i: NodeInit): Promise<void> {
     if (cut.has(evt.detail.remotePeer.toString())) {
       send({ t: 'counter', name: 'abortedConnections', n: 1 })
       evt.detail.abort(new Error('simulated network partition'))
+      return
     }
+    const remote = i.countryOf[evt.detail.remotePeer.toString()]
+    if (remote !== undefined) links!.attach(i.country, remote, evt.detail)
   })
   setInterval(pushStatus, 50).unref()
   // What changes the outbox sends the status at once (the run waits for it to call a step quiet).
@@ -210,6 +219,17 @@ process.on('message', (m: ToChild) => {
       answer(m.id, Promise.resolve(closed))
       return
     }
+    case 'links':
+      links?.clear()
+      for (const [from, to, rule] of m.rules) {
+        // LinkShaper.set is symmetric; only this node's direction is read here.
+        links?.set([from], [to], rule)
+      }
+      for (const conn of node?.libp2p?.getConnections() ?? []) {
+        const remote = init?.countryOf[conn.remotePeer.toString()]
+        if (remote !== undefined) links?.attach(init!.country, remote, conn)
+      }
+      return
     case 'forge':
       answer(m.id, forge(m.other, m.now))
       return

@@ -11,8 +11,9 @@
  * process exits), restart starts a new process on the same data folder, key and
  * address. Partition and heal are the same cut as in one process, applied in each
  * process at libp2p's `connection:open`. Forge publishes from the member's process.
- * Latency and loss need `--netns`: they are `tc netem` on the nodes' network interfaces
- * (netns.ts), not the one-process mode's stream shaping (links.ts). Replay, flood and
+ * Latency and loss are links.ts's stream shaping, as in one process, done in each
+ * node's process; with `--netns --netem` they are `tc netem` on the nodes' network
+ * interfaces instead (netns.ts), packets delayed and dropped by the kernel. Replay, flood and
  * leave use a node's internals from the harness and are not available in this mode.
  */
 import { mkdir, rm } from 'node:fs/promises'
@@ -29,6 +30,8 @@ import { RemoteProcess, type ChildRecord } from './remote-node.js'
 export interface ProcessMode {
   /** Each node in a network namespace of its own (needs root and `ip`). */
   readonly netns: boolean
+  /** With netns: latency and loss by `tc netem` on the namespaces' interfaces, not links.ts in each process (needs a kernel with sch_netem and sch_prio). */
+  readonly netem?: boolean
   /** Filled by the run: every process started, with its pid, namespace and peak memory. */
   readonly started?: ChildRecord[]
 }
@@ -39,7 +42,7 @@ const UNSUPPORTED: ReadonlySet<Fault['kind']> = new Set(['replay', 'flood', 'lea
 export function processModeProblem (scenario: Scenario, mode: ProcessMode): string | undefined {
   const bad = [...new Set(scenario.faults.map((f) => f.kind).filter((k) => UNSUPPORTED.has(k)))]
   if (bad.length > 0) return `the separate-processes mode does not run ${bad.join(', ')} faults (they use a node's internals from the harness): run this scenario without --processes`
-  if (!mode.netns && scenario.faults.some((f) => f.kind === 'latency' || f.kind === 'loss')) return 'latency and loss faults need --netns in the separate-processes mode (tc netem on the namespaces\' interfaces)'
+  if (mode.netem === true && !mode.netns) return '--netem goes with --netns (tc netem on the namespaces\' interfaces)'
   return undefined
 }
 
@@ -69,6 +72,10 @@ export class ProcessFederation extends SimFederation {
     await mkdir(init.dir, { recursive: true })
     const names = [...init.countries, ...(init.bootstrap === true ? ['bootstrap'] : [])]
     const net = mode.netns ? await NetnsNetwork.create(`f${init.index}`, names) : undefined
+    if (net !== undefined && mode.netem === true) {
+      const problem = net.netemProblem()
+      if (problem !== undefined) { await net.destroy(); throw new Error(problem) }
+    }
     try {
       const hosts = new Map(names.map((n) => [n, net?.address(n) ?? '127.0.0.1']))
       const created = init.clock.now()
@@ -128,6 +135,7 @@ export class ProcessFederation extends SimFederation {
     const node = proc.node()
     this.nodes.set(country, node)
     if (this.cut !== undefined) await this.sendCut(country)
+    if (this.mode.netem !== true && this.links.shaped.length > 0) this.sendLinks(country)
     this.onStart(country, node)
     return node
   }
@@ -172,9 +180,16 @@ export class ProcessFederation extends SimFederation {
     this.applyNetem()
   }
 
-  /** The link rules as tc netem on each node's interface, per destination (netns.ts). */
+  /**
+   * The link rules: by default to each node's process, where links.ts shapes its
+   * connections as in one process; with --netem, as tc netem on each node's interface,
+   * per destination (netns.ts).
+   */
   private applyNetem (): void {
-    if (this.net === undefined) throw new Error('latency and loss need --netns in the separate-processes mode')
+    if (this.net === undefined || this.mode.netem !== true) {
+      for (const c of this.procs.keys()) this.sendLinks(c)
+      return
+    }
     for (const c of this.countries) {
       const rules = new Map<string, LinkRule>()
       for (const o of this.countries) {
@@ -182,8 +197,16 @@ export class ProcessFederation extends SimFederation {
         if (o !== c && r !== undefined && (r.latencyMs > 0 || r.jitterMs > 0 || r.loss > 0)) rules.set(o, r)
       }
       this.net.shape(c, rules)
-      this.counters.shapedConnections = this.links.shaped.length
     }
+  }
+
+  private sendLinks (country: string): void {
+    const rules: Array<[string, string, LinkRule]> = []
+    for (const o of this.countries) {
+      const r = o === country ? undefined : this.links.rule(country, o)
+      if (r !== undefined) rules.push([country, o, r])
+    }
+    this.procs.get(country)?.post({ t: 'links', rules })
   }
 
   override async leave (): Promise<number | undefined> { throw new Error('the leave fault is not available in the separate-processes mode') }

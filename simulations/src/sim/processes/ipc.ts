@@ -3,6 +3,7 @@
  * IPC channel of child_process with structured-clone serialization ('advanced').
  */
 import type { SignedRoster } from '@imi/protocol'
+import type { LinkRule } from '../links.js'
 import type { NodeSettings } from '../scenario.js'
 
 export interface NodeInit {
@@ -40,6 +41,8 @@ export interface NodeStatus {
   /** Results of the synchronous calls the parent watches, by `path(args)` key. */
   readonly watched: Readonly<Record<string, unknown>>
   readonly rssMb: number
+  /** links.ts's counters in this process, since it started. */
+  readonly links: { readonly shapedConnections: number, readonly delayedWrites: number, readonly lostWrites: number }
 }
 
 export type ToChild =
@@ -49,6 +52,8 @@ export type ToChild =
   | { readonly t: 'watch', readonly key: string, readonly path: readonly string[], readonly args: readonly unknown[] }
   | { readonly t: 'on', readonly path: readonly string[], readonly type: string }
   | { readonly t: 'cut', readonly id: number, readonly peers: readonly string[] }
+  /** Every latency and loss rule on this node's links now (`from` is this node): links.ts in the process. */
+  | { readonly t: 'links', readonly rules: ReadonlyArray<readonly [string, string, LinkRule]> }
   | { readonly t: 'forge', readonly id: number, readonly other: string, readonly now: number }
   | { readonly t: 'stop', readonly id: number }
 

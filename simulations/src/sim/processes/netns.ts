@@ -11,7 +11,7 @@
  * `imisim-` namespace whose harness process is gone before it creates its own. Deleting
  * a namespace deletes its end of each veth pair, and with it the other end.
  *
- * Latency and loss (`shape`): `tc netem` on the sending node's eth0, per destination
+ * Latency and loss with `--netem` (`shape`): `tc netem` on the sending node's eth0, per destination
  * address: a prio qdisc whose extra bands each carry a netem (one per distinct rule),
  * u32 filters sending the packets for a peer's address to its band. Each direction is
  * shaped on its sending end, as links.ts delays each direction on its sending end.
@@ -162,6 +162,21 @@ export class NetnsNetwork {
     for (const [peer, r] of rules) {
       const k = distinct.indexOf(JSON.stringify(r))
       tc('filter', 'add', 'dev', 'eth0', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'dst', `${this.address(peer)}/32`, 'flowid', `1:${4 + k}`)
+    }
+  }
+
+  /** Why `shape` cannot work on this kernel (no netem or prio qdisc), or undefined: tried on the bridge's first port. */
+  netemProblem (): string | undefined {
+    const br = this.bridgeNamespace
+    const tc = (...args: string[]): void => { execFileSync('ip', ['netns', 'exec', br, 'tc', ...args], { stdio: ['ignore', 'ignore', 'pipe'] }) }
+    try {
+      tc('qdisc', 'add', 'dev', 'vb0', 'root', 'handle', '1:', 'prio', 'bands', '4')
+      tc('qdisc', 'add', 'dev', 'vb0', 'parent', '1:4', 'handle', '40:', 'netem', 'delay', '1ms')
+      return undefined
+    } catch (err) {
+      return `--netem: this kernel cannot shape with tc netem (${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}); it needs the sch_prio and sch_netem qdiscs. Without --netem, latency and loss are shaped in each node's process`
+    } finally {
+      try { tc('qdisc', 'del', 'dev', 'vb0', 'root') } catch { /* none added */ }
     }
   }
 

@@ -53,8 +53,8 @@ export class RemoteProcess {
   private exited = false
   readonly exit: Promise<number | null>
   record: ChildRecord | undefined
-  /** Called on each connection the child aborted across a partition. */
-  onCounter: (name: 'abortedConnections', n: number) => void = () => {}
+  /** Called on each connection the child aborted across a partition, and with what its link shaping counted since the last status. */
+  onCounter: (name: 'abortedConnections' | 'shapedConnections' | 'delayedWrites' | 'lostWrites', n: number) => void = () => {}
   private readyWait: { resolve: (m: Extract<FromChild, { t: 'ready' }>) => void, reject: (e: Error) => void } | undefined
 
   constructor (readonly name: string, private readonly logger: Logger, namespace?: string) {
@@ -139,6 +139,11 @@ export class RemoteProcess {
   }
 
   private setStatus (s: NodeStatus): void {
+    const before = this.status?.links
+    for (const k of ['shapedConnections', 'delayedWrites', 'lostWrites'] as const) {
+      const d = s.links[k] - (before?.[k] ?? 0)
+      if (d > 0) this.onCounter(k, d)
+    }
     this.status = s
     if (this.record !== undefined) this.record.peakRssMb = Math.max(this.record.peakRssMb, s.rssMb)
   }
