@@ -108,6 +108,7 @@ export class ProcessFederation extends SimFederation {
   private spawn (name: string): RemoteProcess {
     const proc = new RemoteProcess(`${this.federationId}/${name}`, name === 'bootstrap' ? this.init.logger : this.init.logger.child(name), this.net?.namespace(name))
     proc.onCounter = (counter, n) => { this.counters[counter] += n }
+    proc.gate = async () => { await this.caughtUp() }
     return proc
   }
 
@@ -218,6 +219,11 @@ export class ProcessFederation extends SimFederation {
     const ids = await proc.request((id) => ({ t: 'forge', id, other, now })) as string[]
     this.counters.forgedPublished += ids.length
     return ids
+  }
+
+  /** Every process has run its timers of the last clock advance. */
+  private async caughtUp (): Promise<void> {
+    for (const p of this.procs.values()) if (p.clock.behind) await p.clock.caughtUp()
   }
 
   /** A node whose process has not yet run the timers of the last clock advance still owes: the run does not call the step quiet. */

@@ -148,8 +148,16 @@ export class RemoteProcess {
     if (this.record !== undefined) this.record.peakRssMb = Math.max(this.record.peakRssMb, s.rssMb)
   }
 
+  /**
+   * Resolves when a call may go to the child: the federation sets it to wait until every
+   * process ran its timers of the last clock advance, so what the call sends never reaches
+   * a process whose clock is still behind (it would refuse it as from the future).
+   */
+  gate: () => Promise<void> = async () => {}
+
   /** A request to the child that answers with `result`. */
   async request (make: (id: number) => ToChild): Promise<unknown> {
+    await this.gate()
     const id = this.nextId++
     const p = new Promise<unknown>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
     if (!this.post(make(id))) {
