@@ -29,7 +29,7 @@ import { createBootstrapNode, KEY_FILE, type BootstrapNode } from '@imi/bootstra
 import { seededIdentity, simNodeConfig } from '../harness.js'
 import { LinkShaper } from '../links.js'
 import { ClockMirror } from './clock-mirror.js'
-import { toWire, wireError, type BootstrapInit, type FromChild, type NodeInit, type NodeStatus, type ToChild } from './ipc.js'
+import { toWire, watchKey, wireError, type BootstrapInit, type FromChild, type NodeInit, type NodeStatus, type ToChild } from './ipc.js'
 
 const send = (m: FromChild): void => { if (process.connected) process.send!(m) }
 
@@ -114,6 +114,8 @@ async function startNode (i: NodeInit): Promise<void> {
   init = i
   clock = new ClockMirror(i.clockStart)
   links = new LinkShaper(`${i.seed}/${i.federationId}`)
+  // Watched from the start: the bootstrap fault reads it right after a call, before a watch it sent could be answered.
+  for (const path of [['directory', 'status']]) watches.set(watchKey(path, []), { path, args: [] })
   const identity = await seededIdentity(i.seed, i.federationId, i.country)
   const config = simNodeConfig({ federationId: i.federationId, country: i.country, dataDir: i.dataDir, listen: i.listen, settings: i.settings, baseDir: i.baseDir })
   node = await createNode(config, { clock, logger: new ForwardLogger(), identity, roster: [i.genesis] })

@@ -49,10 +49,11 @@ export function processModeProblem (scenario: Scenario, mode: ProcessMode): stri
 /** One line about the processes a run started: how many, in how many namespaces, their peak memory. */
 export function processSummary (started: readonly ChildRecord[]): string {
   if (started.length === 0) return 'processes: none started'
-  const rss = started.map((r) => r.peakRssMb)
+  // The bootstrap node's process sends no status: its memory is not known.
+  const rss = started.filter((r) => r.name !== 'bootstrap').map((r) => r.peakRssMb)
   const namespaces = new Set(started.map((r) => r.netns)).size
-  const mean = rss.reduce((a, b) => a + b, 0) / rss.length
-  return `processes: ${started.length} started (restarts included) in ${namespaces} network namespace(s); peak RSS per process ${Math.min(...rss).toFixed(0)}-${Math.max(...rss).toFixed(0)} MB, mean ${mean.toFixed(0)} MB`
+  const mean = rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length)
+  return `processes: ${started.length} started (restarts included) in ${namespaces} network namespace(s); peak RSS per member node's process ${Math.min(...rss).toFixed(0)}-${Math.max(...rss).toFixed(0)} MB, mean ${mean.toFixed(0)} MB`
 }
 
 export class ProcessFederation extends SimFederation {
