@@ -29,7 +29,7 @@ Load average (1, 5, 15 min): ${r.load.before.map((x) => fmt(x, 2)).join(', ')} a
 <ul>
 <li><b>Memory against nodes</b>: peak RSS ${fitText(f.rssByNodes, 'MB', 'node')}; heap in use ${fitText(f.heapByNodes, 'MB', 'node')}. Grows as nodes<sup>${fmt(f.exponents.rss, 2)}</sup>.</li>
 <li><b>Forming the federations</b> (start and warm-up): ${fitText(f.formationByNodes, 's', 'node')}.</li>
-<li><b>Simulating</b>: ${fitText(f.simPerDayByNodes, 'ms per simulated day', 'node', 0)} at the 2019 rate; as nodes<sup>${fmt(f.exponents.simPerDay, 2)}</sup>; total run time as nodes<sup>${fmt(f.exponents.totalTime, 2)}</sup>.</li>
+<li><b>Simulating</b>: ${fitText(f.simPerDayByNodes, 'ms per simulated day', 'node', 0)} at the 2019 rate; as nodes<sup>${fmt(f.exponents.simPerDay, 2)}</sup>; total run time as nodes<sup>${fmt(f.exponents.totalTime, 2)}</sup>, CPU time (which other work on the machine disturbs least) as nodes<sup>${fmt(f.exponents.cpu, 2)}</sup>.</li>
 <li><b>Traffic</b> (${r.options.rateNodes} nodes): simulation time ${fitText(f.simByRequests, 'ms', 'request sent', 0)} (alerts scaled with the requests, at the 2019 to 2016-2017 ratio); peak RSS ${fitText(f.rssByRequests, 'MB', 'request sent', 3)}.</li>
 ${f.model === null ? '' : `<li><b>Model over every point</b>: simulation ms per simulated day ≈ ${fmt(f.model.base, 0)} + ${fmt(f.model.perNode, 1)} × nodes + ${fmt(f.model.perRequestPerDay, 0)} × requests a day (R² ${fmt(f.model.r2, 3)}, ${f.model.n} points).</li>`}
 </ul>
@@ -47,6 +47,7 @@ ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel:
 ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel: 'real seconds', series: [
     { name: 'total, s', values: ns.map((p) => p.measure.realMs.total / 1000), color: COLORS[0] },
     { name: 'start and warm-up, s', values: ns.map((p) => (p.measure.realMs.start + p.measure.realMs.warmUp) / 1000), color: COLORS[1] },
+    { name: 'CPU, s', values: ns.map((p) => (p.measure.cpuMs.user + p.measure.cpuMs.system) / 1000), color: COLORS[4] },
     { name: `${days(r.options.days)}, s`, values: ns.map((p) => p.measure.realMs.simulate / 1000), color: COLORS[2] }
   ] })}
 ${lineChart({ xs: xNodes, xTicks: xNodes, points: true, xLabel: 'nodes', yLabel: 'real ms', series: [

@@ -109,7 +109,7 @@ export interface ScalingResult {
     /** Node sweep: simulation ms per simulated day against nodes. */
     readonly simPerDayByNodes: LinearFit | null
     /** Node sweep: exponents k of y ~ nodes^k (log-log slopes). */
-    readonly exponents: { readonly rss: number | null, readonly totalTime: number | null, readonly simPerDay: number | null }
+    readonly exponents: { readonly rss: number | null, readonly totalTime: number | null, readonly simPerDay: number | null, readonly cpu: number | null }
     /** Traffic sweep: simulation ms against requests sent (slope: ms a request, alerts included at their ratio). */
     readonly simByRequests: LinearFit | null
     /** Traffic sweep: peak RSS against requests sent (MB a request). */
@@ -236,7 +236,9 @@ export function computeFits (points: readonly ScalingPoint[]): ScalingResult['fi
     exponents: {
       rss: exponent(nx, ns.map((p) => p.measure.peakRssMb)),
       totalTime: exponent(nx, ns.map((p) => p.measure.realMs.total)),
-      simPerDay: exponent(nx, ns.map((p) => p.derived.simMsPerDay))
+      simPerDay: exponent(nx, ns.map((p) => p.derived.simMsPerDay)),
+      // CPU time is what a shared machine disturbs least.
+      cpu: exponent(nx, ns.map((p) => p.measure.cpuMs.user + p.measure.cpuMs.system))
     },
     simByRequests: linearFit(ts.map((p) => p.measure.requestsSent), ts.map((p) => p.measure.realMs.simulate)),
     rssByRequests: linearFit(ts.map((p) => p.measure.requestsSent), ts.map((p) => p.measure.peakRssMb)),
