@@ -4,11 +4,16 @@
  * loopback, then again with every node in a network namespace of its own (and latency
  * between two of them by tc netem). The scenario's assertions hold as in one process,
  * each node ran in its own process (and namespace), the same seed gave the same workload
- * in both, and no namespace is left afterwards. The namespace half needs root and
+ * in both, and no namespace is left afterwards, nor after the harness is interrupted.
+ * The namespace half needs root and
  * iproute2, as CI has: without them it fails, saying so.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { readlinkSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { checkAssertions, type AssertionResult } from '../src/sim/assertions.js'
 import { processModeProblem, type ProcessMode } from '../src/sim/processes/federation.js'
@@ -24,6 +29,14 @@ const tiny = {
 }
 const crash = [{ at: 1, kind: 'crash', nodes: ['AT'] }, { at: 1.5, kind: 'restart', nodes: ['AT'] }]
 const ownNetns = readlinkSync('/proc/self/ns/net')
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+function needNetns (): void {
+  const problem = netnsProblem()
+  if (problem !== undefined) throw new Error(`this test needs root and iproute2 (ip, tc) to create network namespaces: ${problem}`)
+}
+
+const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true } catch { return false } }
 
 /** What the officials did when: the same seed must give the same in every mode. */
 const actions = (run: RunRecord): string => JSON.stringify({
@@ -63,8 +76,7 @@ describe('the separate-processes mode', function () {
   })
 
   it('runs each node in its own network namespace, with latency between two, and removes the namespaces', async () => {
-    const problem = netnsProblem()
-    if (problem !== undefined) throw new Error(`this test needs root and iproute2 (ip, tc) to create network namespaces: ${problem}`)
+    needNetns()
     // A namespace left by a harness that was killed: the next run removes it.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid
     const stale = `${NETNS_PREFIX}${gone}-f0-br`
@@ -98,5 +110,32 @@ describe('the separate-processes mode', function () {
     if (loopback !== undefined) expect(actions(run)).to.equal(actions(loopback))
     // Nothing left: this run's namespaces and the stale one are gone.
     expect(namespaces().filter((n) => n.startsWith(`${NETNS_PREFIX}${process.pid}-`) || n === stale)).to.deep.equal([])
+  })
+
+  it('removes the namespaces and ends the nodes\' processes when the harness is interrupted (SIGINT)', async () => {
+    needNetns()
+    const dir = mkdtempSync(join(tmpdir(), 'imi-sim-sigint-'))
+    try {
+      const file = join(dir, 'tiny.json')
+      writeFileSync(file, JSON.stringify({ ...tiny, durationDays: 30 }))
+      const harness = spawn(process.execPath, ['--import', 'tsx', 'simulations/src/sim/cli.ts', '--scenario', file, '--quiet', '--processes', '--netns', '--out', join(dir, 'out')], { cwd: ROOT, stdio: 'ignore' })
+      const exited = new Promise<number | null>((resolve) => { harness.once('exit', (code) => { resolve(code) }) })
+      const prefix = `${NETNS_PREFIX}${harness.pid}-`
+      // Until the three nodes run in their namespaces (the bridge's is the fourth).
+      let pids: number[] = []
+      for (let i = 0; i < 300 && pids.length < 3; i++) {
+        await sleep(100)
+        const ours = namespaces().filter((n) => n.startsWith(prefix))
+        if (ours.length === 4) pids = ours.flatMap((n) => execFileSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').map(Number))
+      }
+      expect(pids, 'the nodes\' processes in their namespaces').to.have.length(3)
+      harness.kill('SIGINT')
+      expect(await exited).to.equal(130)
+      expect(namespaces().filter((n) => n.startsWith(prefix))).to.deep.equal([])
+      for (let i = 0; i < 50 && pids.some(alive); i++) await sleep(100)
+      expect(pids.filter(alive), 'node processes still running').to.deep.equal([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
