@@ -1,12 +1,13 @@
 /**
  * The separate-processes mode (processes/): a tiny scenario (three states, three
  * simulated days, a crash and restart) with every node in a process of its own on
- * loopback, then again with every node in a network namespace of its own (and latency
- * between two of them by tc netem). The scenario's assertions hold as in one process,
- * each node ran in its own process (and namespace), the same seed gave the same workload
- * in both, and no namespace is left afterwards, nor after the harness is interrupted.
- * The namespace half needs root and
- * iproute2, as CI has: without them it fails, saying so.
+ * loopback, then again with every node in a network namespace of its own (and 150 ms of
+ * latency between two of them, links.ts in their processes). The scenario's assertions
+ * hold as in one process, each node ran in its own process (and namespace), the same seed
+ * gave the same workload and the same actions at the same virtual times in both, and no
+ * namespace is left afterwards, nor after the harness is interrupted. The namespace tests
+ * need root and iproute2, as CI has: without them they fail, saying so. `--netem` is not
+ * tested: this project's kernel has no netem qdisc (see the README).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
