@@ -80,6 +80,7 @@ function status (): NodeStatus {
     rejected: new Map(n.broadcaster.rejected),
     rejections: new Map(n.directory.rejections),
     topic,
+    published: n.directory.published,
     subscribers: topic === undefined ? 0 : n.libp2p?.services.pubsub.getSubscribers(topic).length ?? 0,
     watched,
     rssMb: Math.round(process.memoryUsage().rss / 1e5) / 10,

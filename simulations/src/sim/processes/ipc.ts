@@ -37,6 +37,8 @@ export interface NodeStatus {
   readonly rejected: ReadonlyMap<string, number>
   readonly rejections: ReadonlyMap<string, number>
   readonly topic: string | undefined
+  /** `directory.published`. */
+  readonly published: boolean
   readonly subscribers: number
   /** Results of the synchronous calls the parent watches, by `path(args)` key. */
   readonly watched: Readonly<Record<string, unknown>>

@@ -11,7 +11,8 @@
  *   and released there, so a replay running when it was called has finished;
  * - `addEventListener` on any part of the node subscribes to the child's events;
  * - what the harness reads synchronously (the outbox, rejection counts, the gossip
- *   topic and its subscribers, `directory.authority(...)`) comes from the status the
+ *   topic and its subscribers, `directory.published`, `directory.authority(...)`,
+ *   `directory.status()`) comes from the status the
  *   child mirrors after every call, every clock advance and every change (at most 50 ms
  *   late; the first read of a watched call answers undefined until the child answers).
  */
@@ -37,7 +38,11 @@ export interface ChildRecord {
   peakRssMb: number
 }
 
-const SYNC_PROPS = new Set(['broadcaster.rejected', 'directory.rejections', 'broadcastGossip'])
+/**
+ * Properties read synchronously, answered from the status. Any other property read gives
+ * a proxy (always truthy): a new synchronous read in the driver must be added here.
+ */
+const SYNC_PROPS = new Set(['broadcaster.rejected', 'directory.rejections', 'broadcastGossip', 'directory.published'])
 const SYNC_CALLS = new Set(['messaging.outboxSummary', 'messaging.outboxDepth', 'libp2p.services.pubsub.getSubscribers'])
 /** Synchronous calls answered from the child's watched results. */
 const WATCHED_CALLS = new Set(['directory.authority', 'directory.status'])
@@ -211,6 +216,7 @@ function nodeProxy (proc: RemoteProcess, path: readonly string[]): unknown {
         const s = proc.status
         if (nextKey === 'broadcaster.rejected') return s?.rejected ?? new Map()
         if (nextKey === 'directory.rejections') return s?.rejections ?? new Map()
+        if (nextKey === 'directory.published') return s?.published ?? false
         return s?.topic === undefined ? undefined : { topic: s.topic }
       }
       return nodeProxy(proc, next)
