@@ -221,6 +221,24 @@ describe('directory service', function () {
     await eventually(() => pl.search({ text: 'architektenkammer' }).length === 1)
   })
 
+  it('keeps retrying within seconds however many announcements arrive meanwhile (the wait doubles only when a retry gets nothing)', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    const atService = await service('AT', records, at)
+    const pl = await service('PL', records)
+    const refreshed = new Promise((resolve) => { pl.addEventListener('refreshed', resolve, { once: true }) })
+    await pl.start()
+    clock.advance(0)
+    await refreshed
+    // A federation forming: announcements of other states' publications, each running a fetch while AT's is still missing.
+    for (let i = 0; i < 15; i++) await pl.refreshCountry('AT')
+    expect(pl.search({ text: 'architektenkammer' })).to.deep.equal([])
+    await atService.publish()
+    clock.advance(5_000)
+    await eventually(() => pl.search({ text: 'architektenkammer' }).length === 1)
+  })
+
   it('fetches nothing on an announcement of a publication it holds, and only the announced directory on a newer one', async () => {
     const records = new MemoryRecords()
     const at = new FakeRegistry()

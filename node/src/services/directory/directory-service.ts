@@ -313,11 +313,12 @@ export class DirectoryService extends EventTarget {
 
   /**
    * Fetches the directories `jobs` name; returns whether anything changed. What it
-   * misses is tried again soon (FETCH_RETRY_MS, doubling), not only at the next refresh:
-   * a node that starts while its peers are still connecting would otherwise show a state
-   * missing for a whole refresh interval.
+   * misses is tried again soon (FETCH_RETRY_MS), not only at the next refresh: a node
+   * that starts while its peers are still connecting would otherwise show a state
+   * missing for a whole refresh interval. The wait doubles only when a retry itself
+   * gets nothing more (see scheduleRetry).
    */
-  private async fetchJobs (jobs: readonly FetchJob[]): Promise<boolean> {
+  private async fetchJobs (jobs: readonly FetchJob[], retry?: { readonly missedBefore: number }): Promise<boolean> {
     const queue = [...jobs]
     const updated: CachedDirectory[] = []
     const run = async (): Promise<void> => {
@@ -340,7 +341,7 @@ export class DirectoryService extends EventTarget {
     }
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, run))
     if (this.controller.signal.aborted) return false
-    this.scheduleRetry()
+    this.scheduleRetry(retry === undefined ? 'fetch' : this.missed.size < retry.missedBefore ? 'retry-progressed' : 'retry-stuck')
     // A slower fetch may return an older publication than one already held.
     const newer = updated.filter((d) => d.seq > (this.directories.get(cacheKey(d.country, d.name))?.seq ?? -1) && this.components.roster().member(d.country) !== undefined)
     if (newer.length === 0) return false
@@ -349,14 +350,23 @@ export class DirectoryService extends EventTarget {
     return true
   }
 
-  private scheduleRetry (): void {
+  /**
+   * Plans the retry of what is missed. Each announcement of another state's publication
+   * runs a fetch: were each to double the wait, two dozen announcements while anything is
+   * missed would push the retry to the refresh interval (a day). So an ordinary fetch
+   * only makes sure a retry is planned; the wait doubles when a retry got nothing more,
+   * and starts again from FETCH_RETRY_MS when it made progress.
+   */
+  private scheduleRetry (after: 'fetch' | 'retry-progressed' | 'retry-stuck'): void {
     if (this.missed.size === 0) {
       this.retryTimer.cancel()
       this.fetchRetryMs = FETCH_RETRY_MS
       return
     }
+    if (after === 'fetch' && this.retryTimer.pending) return
+    if (after === 'retry-stuck') this.fetchRetryMs = Math.min(this.fetchRetryMs * 2, this.init.refreshMs)
+    if (after === 'retry-progressed') this.fetchRetryMs = FETCH_RETRY_MS
     this.retryTimer.set(this.fetchRetryMs)
-    this.fetchRetryMs = Math.min(this.fetchRetryMs * 2, this.init.refreshMs)
   }
 
   private async retryMissed (): Promise<void> {
@@ -364,7 +374,7 @@ export class DirectoryService extends EventTarget {
     const jobs = [...this.missed.values()].filter((j) => roster.member(j.country) !== undefined)
     this.missed.clear()
     if (jobs.length === 0) return
-    if (await this.fetchJobs(jobs)) this.indexChanged()
+    if (await this.fetchJobs(jobs, { missedBefore: jobs.length })) this.indexChanged()
   }
 
   private remember (d: CachedDirectory): void {

@@ -14,6 +14,11 @@ export class Timer {
     }, ms)
   }
 
+  /** Whether a run is set and has not happened yet. */
+  get pending (): boolean {
+    return this.cancelPending !== undefined
+  }
+
   cancel (): void {
     this.cancelPending?.()
     this.cancelPending = undefined
