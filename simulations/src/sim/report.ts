@@ -168,7 +168,7 @@ ${table(['state', 'sent', 'sent %', 'model %', '2010 sent', 'received', 'receive
       ? [`${esc(c)} <small>(${(LEFT_THE_FEDERATION as readonly string[]).includes(c) ? 'left' : 'not in this run'})</small>`, '–', '–', '–', y10(s10), '–', '–', '–', y10(r10)]
       : [esc(c), fmt(r.sent, 0), fmt(r.sentPct), fmt(r.modelSentPct), y10(s10), fmt(r.received, 0), fmt(r.receivedPct), fmt(r.modelReceivedPct), y10(r10)]
   }))}
-${table(['modelled area', 'planned', 'sent', 'sent as'], Object.entries(m.requests.byArea).map(([a, v]) => [esc(a), fmt(v.planned, 0), fmt(v.sent, 0), esc(v.sentAs) + (v.sentAs === a ? '' : ' <small>(no question set yet)</small>')]))}</section>`)
+${table(['modelled area', 'planned', 'sent', 'sent as'], Object.entries(m.requests.byArea).map(([a, v]) => [esc(a), fmt(v.planned, 0), fmt(v.sent, 0), esc(v.sentAs) + (v.sentAs === a ? '' : ' <small>(the scenario\'s areaOnWire)</small>')]))}</section>`)
 
   // Answer times.
   const at = m.answerTimes
