@@ -47,7 +47,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import {
   ALERT_KIND, cosignRoster, encodeWire, memberLeaves, proposeRoster, signEnvelope, type Json, type RosterDocument, type SignedRoster
 } from '@imi/protocol'
-import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, saveIdentity, type ImiNode, type Logger, type NodeConfig, type NodeIdentity } from '@imi/node'
+import { createNode, identityFrom, nodeCrypto, parseConfig, rosterMemberOf, saveIdentity, type ImiNode, type Logger, type NodeConfig, type NodeIdentity, type NodeOverrides } from '@imi/node'
 import { createBootstrapNode, KEY_FILE, type BootstrapNode } from '@imi/bootstrap'
 import { LinkShaper, type LinkRule } from './links.js'
 import type { NodeSettings } from './scenario.js'
@@ -86,6 +86,12 @@ async function freePort (): Promise<number> {
 export async function seededIdentity (seed: number, federationId: string, country: string): Promise<NodeIdentity> {
   const bytes = createHash('sha256').update(`imi-sim/${seed}/${federationId}/${country}`).digest()
   return identityFrom(await generateKeyPairFromSeed('Ed25519', new Uint8Array(bytes)))
+}
+
+/** What the harness sets beside the configuration (the separate-processes mode's agent sets the same). */
+export function simNodeOverrides (s: NodeSettings): Pick<NodeOverrides, 'retentionCheckMs' | 'deadlineCheckMs'> {
+  const ms = Math.round(s.safetyScanHours * 3_600_000)
+  return { retentionCheckMs: ms, deadlineCheckMs: ms }
 }
 
 /** The configuration the harness gives a member's node (the separate-processes mode's agent builds the same). */
@@ -233,7 +239,7 @@ export class SimFederation {
   protected async start (country: string): Promise<ImiNode> {
     const m = this.member(country)
     const config = simNodeConfig({ federationId: this.federationId, country, dataDir: m.dataDir, listen: `/ip4/127.0.0.1/tcp/${m.port}`, settings: this.init.settings, baseDir: this.init.dir })
-    const node = await createNode(config, { clock: this.init.clock, logger: this.init.logger.child(country), identity: m.identity, roster: [this.genesis] })
+    const node = await createNode(config, { clock: this.init.clock, logger: this.init.logger.child(country), identity: m.identity, roster: [this.genesis], ...simNodeOverrides(this.init.settings) })
     await node.start()
     this.nodes.set(country, node)
     node.libp2p!.addEventListener('connection:open', (evt) => {

@@ -105,6 +105,13 @@ export interface NodeSettings {
   readonly retryMaxMs: number
   /** The node's `requests.escalateAfterMs` in days: an open request with no activity for this long is escalated (60, the workflow's two months). */
   readonly escalateAfterDays: number
+  /**
+   * How often each node's retention and deadline safety scans run (the node's default: 1).
+   * Each reads every request the node holds, once a simulated hour per node: a year of 30
+   * nodes spends most of its time there. A day makes reminders and overdue marks land
+   * within a day of their time instead of an hour.
+   */
+  readonly safetyScanHours: number
 }
 
 export interface Scenario {
@@ -209,7 +216,7 @@ function countriesOf (v: unknown): string[] {
   return list
 }
 
-const DEFAULT_NODE: NodeSettings = { directoryMaintenance: false, directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000, escalateAfterDays: 60 }
+const DEFAULT_NODE: NodeSettings = { directoryMaintenance: false, directoryRefreshHours: 24, directoryRepublishHours: 12, retryInitialMs: 1000, retryMaxMs: 300_000, escalateAfterDays: 60, safetyScanHours: 1 }
 
 /** Checks a scenario and fills in every default. */
 export function parseScenario (raw: unknown): Scenario {
@@ -233,7 +240,8 @@ export function parseScenario (raw: unknown): Scenario {
     directoryRepublishHours: num(n.directoryRepublishHours, 'scenario.node.directoryRepublishHours', DEFAULT_NODE.directoryRepublishHours, 0.01, 12),
     retryInitialMs: num(n.retryInitialMs, 'scenario.node.retryInitialMs', DEFAULT_NODE.retryInitialMs, 10, 3_600_000, true),
     retryMaxMs: num(n.retryMaxMs, 'scenario.node.retryMaxMs', DEFAULT_NODE.retryMaxMs, 100, 86_400_000, true),
-    escalateAfterDays: num(n.escalateAfterDays, 'scenario.node.escalateAfterDays', DEFAULT_NODE.escalateAfterDays, 0.01, 730)
+    escalateAfterDays: num(n.escalateAfterDays, 'scenario.node.escalateAfterDays', DEFAULT_NODE.escalateAfterDays, 0.01, 730),
+    safetyScanHours: num(n.safetyScanHours, 'scenario.node.safetyScanHours', DEFAULT_NODE.safetyScanHours, 0.01, 24 * 30)
   }
   if (node.retryMaxMs < node.retryInitialMs) throw new ScenarioError('scenario.node.retryMaxMs', 'must not be smaller than retryInitialMs')
   return {

@@ -26,7 +26,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { ALERT_KIND, encodeWire, signEnvelope, type Json } from '@imi/protocol'
 import { createNode, identityFrom, nodeCrypto, saveIdentity, type ImiNode, type Logger } from '@imi/node'
 import { createBootstrapNode, KEY_FILE, type BootstrapNode } from '@imi/bootstrap'
-import { seededIdentity, simNodeConfig } from '../harness.js'
+import { seededIdentity, simNodeConfig, simNodeOverrides } from '../harness.js'
 import { LinkShaper } from '../links.js'
 import { ClockMirror } from './clock-mirror.js'
 import { toWire, watchKey, wireError, type BootstrapInit, type FromChild, type NodeInit, type NodeStatus, type ToChild } from './ipc.js'
@@ -119,7 +119,7 @@ async function startNode (i: NodeInit): Promise<void> {
   for (const path of [['directory', 'status']]) watches.set(watchKey(path, []), { path, args: [] })
   const identity = await seededIdentity(i.seed, i.federationId, i.country)
   const config = simNodeConfig({ federationId: i.federationId, country: i.country, dataDir: i.dataDir, listen: i.listen, settings: i.settings, baseDir: i.baseDir })
-  node = await createNode(config, { clock, logger: new ForwardLogger(), identity, roster: [i.genesis] })
+  node = await createNode(config, { clock, logger: new ForwardLogger(), identity, roster: [i.genesis], ...simNodeOverrides(i.settings) })
   await node.start()
   node.libp2p!.addEventListener('connection:open', (evt) => {
     if (cut.has(evt.detail.remotePeer.toString())) {
