@@ -5,27 +5,19 @@
  * with exit 1, so a script can wait for the quorum.
  */
 import { expect } from 'chai'
-import { spawn } from 'node:child_process'
 import { access, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseRosterProposal } from '@imi/protocol'
+import { runToEnd, type ProcessResult as Result } from '../../node/test/fixtures/processes.js'
 import { FED, founders, signedBy, tempDir } from './fixtures.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 const CLI = ['--import', 'tsx', 'bootstrap/src/cli.ts']
 
-interface Result { code: number | null, stdout: string, stderr: string }
 
 /** Runs in the checkout, as npm does; `from` is the operator's folder (INIT_CWD). */
 async function npmRunBootstrap (from: string, ...args: string[]): Promise<Result> {
-  const env = { ...process.env, npm_lifecycle_event: 'imi-bootstrap', INIT_CWD: from }
-  const proc = spawn(process.execPath, [...CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
-  return { code, stdout, stderr }
+  return await runToEnd([...CLI, ...args], { cwd: ROOT, env: { ...process.env, npm_lifecycle_event: 'imi-bootstrap', INIT_CWD: from } })
 }
 
 const exists = async (p: string): Promise<boolean> => await access(p).then(() => true, () => false)

@@ -5,41 +5,24 @@
  * altered archive opens nothing.
  */
 import { expect } from 'chai'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { memberFromDescriptor } from '@imi/bootstrap'
 import { cosignRoster, proposeRoster } from '@imi/protocol'
 import { freePort } from '../fixtures/federation.js'
+import { runToEnd, startUntilApi, type ProcessResult } from '../fixtures/processes.js'
 import { loadIdentity, nodeCrypto } from '../../src/index.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const MAIN = ['--import', 'tsx', 'node/src/cli/main.ts']
 const PASSPHRASE = 'a long backup passphrase'
 
-async function imi (...args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const proc = spawn(process.execPath, [...MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
-  return { code, stdout, stderr }
-}
+const imi = async (...args: string[]): Promise<ProcessResult> => await runToEnd([...MAIN, ...args], { cwd: ROOT })
 
 /** Starts `imi start` and resolves with the process and the API URL once it listens. */
-async function start (configFile: string): Promise<{ proc: ChildProcess, api: string }> {
-  const proc = spawn(process.execPath, [...MAIN, 'start', '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString() })
-  const api = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => { if (line.startsWith('api ')) resolve(line.slice(4)) })
-    proc.once('exit', (code) => { reject(new Error(`start exited ${code}: ${stderr}`)) })
-  })
-  return { proc, api }
-}
+const start = async (configFile: string): Promise<{ proc: ChildProcess, api: string }> => await startUntilApi([...MAIN, 'start', '--config', configFile], { cwd: ROOT })
 
 async function stop (proc: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => proc.once('exit', resolve))

@@ -3,23 +3,23 @@
  * real node. Every configuration mistake must exit 2 with one line naming the setting.
  */
 import { expect } from 'chai'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { memberFromDescriptor } from '@imi/bootstrap'
 import {
   cosignRoster, memberJoins, parseRosterProposal, payloadDocument, proposeRoster, verifyGenesis,
   type RosterMember, type SignedRoster
 } from '@imi/protocol'
 import { generateIdentity, loadConfig, loadIdentity, nodeCrypto, rosterMemberOf } from '../../src/index.js'
+import { runToEnd, startUntilApi, type ProcessResult } from '../fixtures/processes.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const MAIN = ['--import', 'tsx', 'node/src/cli/main.ts']
 
-interface Result { code: number | null, stdout: string, stderr: string }
+type Result = ProcessResult
 
 /** Runs one CLI command to its end. */
 async function imi (...args: string[]): Promise<Result> {
@@ -28,13 +28,7 @@ async function imi (...args: string[]): Promise<Result> {
 
 /** With `env` added to the environment: `npm run imi` sets npm_lifecycle_event and INIT_CWD. */
 async function imiWith (env: Record<string, string>, ...args: string[]): Promise<Result> {
-  const proc = spawn(process.execPath, [...MAIN, ...args], { cwd: ROOT, env: { ...process.env, npm_lifecycle_event: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
-  return { code, stdout, stderr }
+  return await runToEnd([...MAIN, ...args], { cwd: ROOT, env: { ...process.env, npm_lifecycle_event: '', ...env } })
 }
 
 async function freePort (): Promise<number> {
@@ -205,15 +199,9 @@ describe('imi CLI', function () {
       expect(r.code, r.stderr).to.equal(0)
       configFile = join(dir, 'imi.json')
       await foundFederation(dir)
-      const proc = spawn(process.execPath, [...MAIN, 'start', '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-      node = proc
-      let stderr = ''
-      proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-      const ready = new Promise<void>((resolve, reject) => {
-        createInterface({ input: proc.stdout }).on('line', (line) => { lines.push(line); if (line.startsWith('api ')) resolve() })
-        proc.once('exit', (code) => { reject(new Error(`start exited ${code}: ${stderr}`)) })
-      })
-      await ready
+      const started = await startUntilApi([...MAIN, 'start', '--config', configFile], { cwd: ROOT })
+      node = started.proc
+      lines.push(...started.lines)
     })
     after(() => { node?.kill('SIGKILL') })
 

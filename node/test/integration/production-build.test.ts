@@ -4,38 +4,20 @@
  * still finds and serves its web UI. Real processes, a real node, real HTTP.
  */
 import { expect } from 'chai'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { memberFromDescriptor } from '@imi/bootstrap'
 import { cosignRoster, proposeRoster } from '@imi/protocol'
 import { loadIdentity, nodeCrypto } from '../../src/index.js'
+import { freePort } from '../fixtures/federation.js'
+import { runToEnd, startUntilApi, type ProcessResult } from '../fixtures/processes.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const IMI = join(ROOT, 'dist', 'imi.mjs')
 
-interface Result { code: number | null, stdout: string, stderr: string }
-
-async function run (args: readonly string[], cwd: string): Promise<Result> {
-  const proc = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.on('data', (d: Buffer) => { stdout += d.toString() })
-  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-  const code = await new Promise<number | null>((resolve) => proc.on('close', (c) => { resolve(c) }))
-  return { code, stdout, stderr }
-}
-
-async function freePort (): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
-  const port = (srv.address() as { port: number }).port
-  await new Promise((resolve) => srv.close(resolve))
-  return port
-}
+const run = async (args: readonly string[], cwd: string): Promise<ProcessResult> => await runToEnd(args, { cwd })
 
 describe('production build (dist/imi.mjs)', function () {
   this.timeout(60_000)
@@ -84,14 +66,8 @@ describe('production build (dist/imi.mjs)', function () {
     await writeFile(join(dir, 'roster.json'), JSON.stringify(genesis))
 
     const config = join(dir, 'imi.json')
-    const proc = spawn(process.execPath, [IMI, 'start', '--config', config], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] })
+    const { proc, api } = await startUntilApi([IMI, 'start', '--config', config], { cwd: tmp })
     node = proc
-    let stderr = ''
-    proc.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
-    const api = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: proc.stdout }).on('line', (line) => { if (line.startsWith('api ')) resolve(line.slice(4)) })
-      proc.once('exit', (code) => { reject(new Error(`start exited ${code}: ${stderr}`)) })
-    })
 
     const page = await fetch(new URL('/', api))
     expect(page.status).to.equal(200)
