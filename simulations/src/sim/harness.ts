@@ -66,7 +66,8 @@ const NO_MAINTENANCE_MS = 10 * 365 * 86_400_000
 /** Ports handed out in this process: the kernel may offer a just-closed one again. */
 const handedOut = new Set<number>()
 
-async function freePort (): Promise<number> {
+/** A free loopback port never handed out before in this process (both harness modes draw from it). */
+export async function loopbackPort (): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const srv = createServer()
@@ -184,10 +185,10 @@ export class SimFederation {
     const created = init.clock.now()
     const members: SimMember[] = []
     for (const country of init.countries) {
-      members.push({ country, identity: await seededIdentity(init.seed, init.federationId, country), port: await freePort(), dataDir: join(init.dir, country.toLowerCase()) })
+      members.push({ country, identity: await seededIdentity(init.seed, init.federationId, country), port: await loopbackPort(), dataDir: join(init.dir, country.toLowerCase()) })
     }
     const bootstrap: SimBootstrap | undefined = init.bootstrap === true
-      ? { identity: await seededIdentity(init.seed, init.federationId, 'bootstrap'), port: await freePort(), dataDir: join(init.dir, 'bootstrap') }
+      ? { identity: await seededIdentity(init.seed, init.federationId, 'bootstrap'), port: await loopbackPort(), dataDir: join(init.dir, 'bootstrap') }
       : undefined
     const doc: RosterDocument = {
       fed: init.federationId,

@@ -20,7 +20,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { cosignRoster, proposeRoster, type RosterDocument, type SignedRoster } from '@imi/protocol'
 import { rosterMemberOf, type ImiNode } from '@imi/node'
-import { SimFederation, seededIdentity, type FederationInit, type SimBootstrap, type SimMember } from '../harness.js'
+import { SimFederation, loopbackPort, seededIdentity, type FederationInit, type SimBootstrap, type SimMember } from '../harness.js'
 import type { LinkRule } from '../links.js'
 import type { Fault, Scenario } from '../scenario.js'
 import { NetnsNetwork, NETNS_PORT } from './netns.js'
@@ -273,21 +273,3 @@ export class ProcessFederation extends SimFederation {
     if (removeData) await rm(this.init.dir, { recursive: true, force: true })
   }
 }
-
-async function loopbackPort (): Promise<number> {
-  const { createServer } = await import('node:net')
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer()
-      srv.once('error', reject)
-      srv.listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as { port: number }).port
-        srv.close(() => { resolve(p) })
-      })
-    })
-    if (handedOut.has(port)) continue
-    handedOut.add(port)
-    return port
-  }
-}
-const handedOut = new Set<number>()
