@@ -460,4 +460,27 @@ describe('retention on two nodes under a virtual clock', function () {
     expect((await scanDatabase(cz.store, needles)).hits).to.deep.equal([])
     expect((await scanDisk(cz.member.dir, needles)).hits).to.deep.equal([])
   })
+
+  it('ends its scan on a request family that is not a tree (a self-child left by an older version), and refuses a split naming an existing request', async () => {
+    const c = await closedRequest('cycle')
+    const record = (await cz.store.get<{ state: RequestState }>(Bucket.requests, c.id))!
+    // What a hostile split could leave before the machine refused it: the request its own child, beside a child of another family.
+    await cz.store.commit([{ type: 'put', bucket: Bucket.requests, key: c.id, value: { ...record, state: { ...record.state, children: [c.id, first.id] } } }])
+    await advance(c.closedAt + 1097 * DAY - clock.now())
+    expect((await retention(cz, c.id))?.deletedAt).to.be.a('number')
+
+    // PL, the responder, names CZ's other request as the child of a split: refused, nothing joins the two families.
+    const other = await cz.requests.send(brno, {
+      area: 'services', to: { country: 'PL', authority: 'pl-krakow' }, questions: ['services.legally-established', 'services.authorisation-valid'],
+      neededBy: inDays(14), subject: { name: 'Split Target' }
+    })
+    await eventually(async () => await state(pl, other.id), 5000, 'PL to hold the request')
+    const failed = new Promise<string>((resolve) => { pl.messaging.addEventListener('failed', (e) => { resolve((e as CustomEvent<{ code: string }>).detail.code) }, { once: true }) })
+    await pl.messaging.send({
+      kind: 'request', to: 'CZ', fromAuthority: 'pl-krakow', toAuthority: 'cz-brno',
+      body: { request: other.id, base: 1, action: 'split', child: first.id, questions: ['services.authorisation-valid'], toAuthority: 'pl-warszawa' }
+    })
+    expect(await failed).to.equal('ERR_INVALID_REQUEST')
+    expect((await state(cz, other.id))?.children).to.deep.equal([])
+  })
 })

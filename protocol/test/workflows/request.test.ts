@@ -156,6 +156,17 @@ describe('request workflow (pure state machine)', () => {
     expect(childLog.state!.status).to.equal('accepted')
   })
 
+  it('refuses a split whose child is the request itself or one of its children (a family is a tree)', () => {
+    const s = send()
+    const sent = applyRequestEvent(undefined, s, REQ)
+    refuses(sent, ev(PL, { base: 1, action: 'split', child: REQ, questions: ['services.authorisation-valid'], toAuthority: 'pl-gdansk' }), 'ERR_INVALID_REQUEST_EVENT')
+    const once = applyRequestEvent(sent, ev(PL, { base: 1, action: 'split', child: CHILD, questions: ['services.authorisation-valid'], toAuthority: 'pl-gdansk' }), REQ)
+    refuses({ ...once, questions: [...once.questions, 'services.authorisation-valid'] }, ev(PL, { base: 2, action: 'split', child: CHILD, questions: ['services.authorisation-valid'], toAuthority: 'pl-gdansk' }), 'ERR_INVALID_REQUEST_EVENT')
+    const { state, children } = replayRequest(REQ, [s, ev(PL, { base: 1, action: 'split', child: REQ, questions: ['services.authorisation-valid'], toAuthority: 'pl-gdansk' })])
+    expect(state!.children).to.deep.equal([])
+    expect(children.size).to.equal(0)
+  })
+
   it('ends two concurrent conflicting actions in the same state, whatever order they arrive in', () => {
     const s = send()
     // Both sides act on version 1 at once: the requester withdraws, the responder accepts.

@@ -441,6 +441,9 @@ export class RequestService extends EventTarget {
       throw new UnknownRequestError(`no request ${body.request} here (yet)`)
     } else if (env.hdr.from !== record.state.requester.country && env.hdr.from !== record.state.responder.country) {
       throw new ImiError('ERR_NOT_PARTY', `${env.hdr.from} takes no part in request ${body.request}`)
+    } else if (body.action === 'split' && await this.log.record(body.child!) !== undefined) {
+      // A split's child is a new request: one that exists here would join two families, or make a cycle.
+      throw new InvalidRequestError(`request ${body.child!} exists already`)
     }
     this.pending.set(env.hdr.id, body.request)
     // Personal data arriving late for a request whose data were deleted here are not kept (same batch as Messaging's write).

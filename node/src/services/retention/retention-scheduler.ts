@@ -354,8 +354,12 @@ export class RetentionScheduler extends EventTarget {
     if (state.requester.country !== this.init.country || state.children.length === 0) return false
     const now = this.components.clock.now()
     const pending = [...state.children]
+    // A family is a tree, but what a peer sent is not trusted to be one: never visit a request twice.
+    const seen = new Set<string>([state.id])
     while (pending.length > 0) {
       const id = pending.pop()!
+      if (seen.has(id)) continue
+      seen.add(id)
       const child = (await this.components.store.get<RequestRecord>(Bucket.requests, id))?.state
       if (child === undefined) continue
       const done = (await this.status('request', id))?.deletedAt !== undefined

@@ -141,6 +141,8 @@ export function applyRequestEvent (state: RequestState | undefined, e: RequestEv
       if (moved.some((q) => q.startsWith('free.'))) throw new InvalidRequestEventError('free questions stay with the request')
       if (moved.length >= state.questions.length && state.freeQuestions.length === 0) throw new InvalidRequestEventError('a split leaves at least one question')
       if (b.toAuthority === state.responder.authority) throw new InvalidRequestEventError('a split goes to another authority')
+      // A child is a new request: naming this one or an earlier child would make the family a cycle.
+      if (b.child === state.id || state.children.includes(b.child!)) throw new InvalidRequestEventError('a split creates a new request')
       return { ...base, questions: state.questions.filter((q) => !moved.includes(q)), children: [...state.children, b.child!] }
     }
     case 'disclose':
