@@ -118,6 +118,10 @@ describe('retention and audit filters over the HTTP API', function () {
     const everyone = (await nimic('GET', '/audit')).json.entries as Json[]
     const nobody = await nimic('GET', '/audit?user=nobody.here')
     expect(nobody.json).to.deep.equal({ entries: [], scanned: everyone.length, complete: true })
+    // Reading on from an entry: only older ones.
+    const older = await nimic('GET', `/audit?user=dpo.brno&before=${byUser.json.entries[0].seq}`)
+    expect((older.json.entries as Json[]).every((e) => e.seq < byUser.json.entries[0].seq)).to.equal(true)
+    expect((await nimic('GET', '/audit?user=dpo.brno&before=soon')).status).to.equal(400)
     expect((await nimic('GET', '/audit?user=NOT%20A%20USER')).status).to.equal(400)
     expect((await dpo('GET', '/audit?user=dpo.brno')).status).to.equal(403)
   })

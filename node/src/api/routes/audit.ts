@@ -3,7 +3,8 @@
  * for the state's coordinator, who investigates incidents: ?procedure=<id>&kind=&from=
  * &to= (ms) &user=<user name> &authority=<authority id> &limit= (1-1000, default 100).
  * A user or authority filter reads the trail until `limit` entries match, at most
- * MAX_AUDIT_SCAN entries (`scanned` and `complete` in the answer say how far it went).
+ * MAX_AUDIT_SCAN entries (`scanned` and `complete` in the answer say how far it went;
+ * `next`, given back as ?before=, reads on from there).
  * GET /audit/verify walks the whole chain,
  * for the coordinator or the operator (the CLI's `verify-audit`); a broken chain is
  * still a successful request: the report says where it breaks. Entries hold ids only,
@@ -27,6 +28,12 @@ export interface AuditApiNode {
 
 const DEFAULT_LIMIT = 100
 
+/** An entry's sequence number (`next` of an answer that was not complete). */
+function seqParam (v: string): number {
+  if (!/^\d{1,15}$/.test(v)) throw new InvalidRequestError('before must be an audit entry\'s sequence number')
+  return Number(v)
+}
+
 /** A clock time in ms, when given. */
 function timeParam (v: string | undefined, field: string): number | undefined {
   if (v === undefined) return undefined
@@ -44,6 +51,7 @@ export function auditRoutes (node: AuditApiNode): Hono<ApiEnv> {
       const to = timeParam(c.req.query('to'), 'to')
       const user = c.req.query('user')
       const authority = c.req.query('authority')
+      const before = c.req.query('before')
       const filter: AuditFilter = {
         ...(procedure !== undefined && { procedure: expectString(procedure, 'procedure', LOCAL_ID_PATTERN) }),
         ...(kind !== undefined && { kind: expectOneOf(kind, 'kind', AUDIT_PROCEDURE_KINDS, 'request') }),
@@ -51,6 +59,7 @@ export function auditRoutes (node: AuditApiNode): Hono<ApiEnv> {
         ...(to !== undefined && { to }),
         ...(user !== undefined && { user: expectString(user, 'user', USERNAME_PATTERN) }),
         ...(authority !== undefined && { authority: expectString(authority, 'authority', LOCAL_ID_PATTERN) }),
+        ...(before !== undefined && { before: seqParam(before) }),
         limit: expectIntegerParam(c.req.query('limit'), 'limit', 1, MAX_AUDIT_LIST, DEFAULT_LIMIT)
       }
       if (user === undefined && authority === undefined) return c.json({ entries: await node.audit.list(filter) })

@@ -37,6 +37,8 @@ export interface AuditFilter {
   /** Only what this official did (user name), or officials of this authority. */
   readonly user?: string
   readonly authority?: string
+  /** Only entries before this sequence number: where a search that was not complete stopped. */
+  readonly before?: number
   readonly limit: number
 }
 
@@ -52,6 +54,8 @@ export interface AuditListing {
   readonly scanned: number
   /** False when MAX_AUDIT_SCAN entries were read before the trail's start or `limit` matches. */
   readonly complete: boolean
+  /** When not complete: pass as `before` to read on from where this search stopped. */
+  readonly next?: number
 }
 
 /** The actor as the log may hold it: no roles, no coordinator flag, nothing about anyone else. */
@@ -118,8 +122,11 @@ export class AuditTrail {
     if (!Number.isInteger(filter.limit) || filter.limit < 1 || filter.limit > MAX_AUDIT_LIST) throw new InvalidRequestError(`limit must be an integer from 1 to ${MAX_AUDIT_LIST}`)
     const out: AuditEntry[] = []
     let scanned = 0
+    // Only a filter by actor can read far without finding anything: the others stop at `limit`.
+    const bounded = filter.user !== undefined || filter.authority !== undefined
     for await (const entry of this.log.newestFirst(filter.procedure)) {
-      if (scanned >= MAX_AUDIT_SCAN) return { entries: out, scanned, complete: false }
+      if (filter.before !== undefined && entry.seq >= filter.before) continue
+      if (bounded && scanned >= MAX_AUDIT_SCAN) return { entries: out, scanned, complete: false, next: entry.seq + 1 }
       scanned++
       if (filter.to !== undefined && entry.at > filter.to) continue
       // `at` never decreases along the chain, so nothing older follows.
