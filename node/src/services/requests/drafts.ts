@@ -145,7 +145,8 @@ export class RequestDrafts {
 
   private async count (authority: string): Promise<number> {
     let n = 0
-    for await (const _ of this.components.store.entries(Bucket.requestDrafts, { gte: `${authority}/`, lt: `${authority}/\uffff` })) n++
+    // Past their time they are gone for the officials, deleted or not yet: they do not count.
+    for await (const [, d] of this.components.store.entries<Draft>(Bucket.requestDrafts, { gte: `${authority}/`, lt: `${authority}/\uffff` })) if (this.live(d)) n++
     return n
   }
 }
