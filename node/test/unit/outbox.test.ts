@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ManualClock, silentLogger } from '../../src/index.js'
 import { OutboxScheduler } from '../../src/services/messaging/outbox.js'
+import { RefusalError } from '../../src/services/messaging/refusals.js'
 import type { OutboxEntry } from '../../src/services/messaging/records.js'
 import { Bucket, Store } from '../../src/storage/index.js'
 
@@ -76,6 +77,47 @@ describe('outbox scheduler', () => {
     scheduler.enqueue(entry('p2', 'PL'))
     await flush()
     expect(scheduler.summary()).to.deep.equal([{ country: 'RO', pending: 1, failures: 1, retryAt: clock.now() + 1000, lastError: 'Error', oldestQueuedAt: clock.now() }])
+  })
+
+  it('backs off a refused message alone: the peer answered, the rest of its traffic goes on', async () => {
+    scheduler.stop()
+    const refused = new Set(['stuck'])
+    scheduler = new OutboxScheduler({
+      store, clock, logger: silentLogger, randomBytes: () => new Uint8Array([255]),
+      deliver: async (e) => {
+        attempts.push({ id: e.id, at: clock.now() })
+        if (refused.has(e.id)) throw new RefusalError('ERR_UNKNOWN_AUTHORITY', 'PL refused: no such authority')
+      }
+    }, { retryInitialMs: 1000, retryMaxMs: 8000 })
+    await scheduler.start()
+    scheduler.enqueue(entry('stuck'))
+    await flush()
+    // Sent while the refused message waits out its backoff: delivered at once.
+    clock.advance(100); await flush()
+    scheduler.enqueue(entry('next'))
+    await flush()
+    expect(attempts.find((a) => a.id === 'next')?.at).to.equal(clock.now())
+    const [summary] = scheduler.summary()
+    expect(summary).to.include({ country: 'PL', pending: 1, failures: 0, lastError: 'ERR_UNKNOWN_AUTHORITY' })
+    expect(summary).not.to.have.property('retryAt')
+    // The refused message itself backs off: 1 s, 2 s, 4 s.
+    for (let i = 0; i < 80; i++) { clock.advance(100); await flush() }
+    const stuck = attempts.filter((a) => a.id === 'stuck').map((a) => a.at)
+    expect(stuck.slice(1).map((at, i) => at - stuck[i]!)).to.deep.equal([1000, 2000, 4000])
+    refused.clear()
+    clock.advance(8000); await flush()
+    expect(scheduler.depth()).to.equal(0)
+  })
+
+  it('still backs off the whole peer when it cannot be reached', async () => {
+    await scheduler.start()
+    scheduler.enqueue(entry('a'))
+    await flush()
+    scheduler.enqueue(entry('b'))
+    await flush()
+    expect(attempts.map((a) => a.id)).to.deep.equal(['a'])
+    clock.advance(1000); await flush()
+    expect(attempts.map((a) => a.id)).to.deep.equal(['a', 'a', 'b'])
   })
 
   it('resumes entries stored before a restart', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { isPermanentRefusal, PermanentRefusalError, refusalFrom } from '../../src/services/messaging/refusals.js'
+import { isPermanentRefusal, PermanentRefusalError, RefusalError, refusalFrom } from '../../src/services/messaging/refusals.js'
 
 /** How a sender reads a receiver's refusal: abandon the message (permanent) or keep it and retry. */
 describe('refusal classification', () => {
@@ -14,6 +14,8 @@ describe('refusal classification', () => {
     expect(isPermanentRefusal('ERR_AUTHORITY_UNVERIFIED')).to.equal(false)
     const err = refusalFrom('PL', { code: 'ERR_AUTHORITY_UNVERIFIED', message: 'cannot tell yet' })
     expect(err).not.to.be.instanceOf(PermanentRefusalError)
+    // A refusal, not a transport failure: the outbox backs off this message alone.
+    expect(err).to.be.instanceOf(RefusalError)
     expect(err.code).to.equal('ERR_AUTHORITY_UNVERIFIED')
   })
 

@@ -23,6 +23,13 @@ import type { DirectTransport } from './transport.js'
 /** Bytes of fresh frames kept in memory; beyond it the first attempt reads the store. */
 const MAX_CACHED_FRAME_BYTES = 64 * 1024 * 1024
 
+/**
+ * After an ERR_UNKNOWN_AUTHORITY refusal the sender fetches the receiver's directory again
+ * from the DHT, at most once per state in this long: each retry of a refused message
+ * must not become another DHT lookup.
+ */
+export const DIRECTORY_RECHECK_MS = 5 * 60_000
+
 interface Frame { readonly sent: SentRecord, readonly frame: Uint8Array, readonly personalDataSent: boolean }
 
 export interface MessagingComponents {
@@ -86,6 +93,8 @@ export class Messaging extends EventTarget {
    */
   private readonly frames = new Map<string, Frame>()
   private cachedBytes = 0
+  /** When each state's directory was last fetched again to double-check a refusal. */
+  private readonly rechecked = new Map<string, number>()
 
   constructor (private readonly components: MessagingComponents, private readonly init: MessagingInit) {
     super()
@@ -252,8 +261,17 @@ export class Messaging extends EventTarget {
     const named = [[sent.hdr.from, sent.hdr.fromAuthority], [sent.hdr.to[0], sent.hdr.toAuthority]] as const
     if (check === undefined || named.every(([, id]) => id === undefined)) return false
     for (const [country, id] of named) {
-      if (id !== undefined && country !== undefined && await check.authorityStatus(country, id, true) !== 'listed') return false
+      if (id !== undefined && country !== undefined && await check.authorityStatus(country, id, this.recheckDue(country)) !== 'listed') return false
     }
+    return true
+  }
+
+  /** Whether `country`'s directory may be fetched again now (then it counts as fetched). */
+  private recheckDue (country: string): boolean {
+    const now = this.components.clock.now()
+    const last = this.rechecked.get(country)
+    if (last !== undefined && now - last < DIRECTORY_RECHECK_MS) return false
+    this.rechecked.set(country, now)
     return true
   }
 

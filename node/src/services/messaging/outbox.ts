@@ -2,13 +2,16 @@
  * Delivers outbox entries, per peer, with capped exponential backoff and jitter.
  * Each peer has its own queue, so one offline member never delays the others; a peer
  * that reconnects is retried at once. Entries survive restarts: they live in the store.
+ * A transport failure or timeout backs off the whole peer (it is unreachable); a
+ * refusal (the peer answered, about one message) backs off that entry only, so one
+ * message the receiver cannot take yet never holds back the rest of its traffic.
  */
 import type { ImiError } from '@imi/protocol'
 import type { Clock } from '../../clock.js'
 import { Bucket, type Store } from '../../storage/index.js'
 import type { Logger } from '../logger.js'
 import type { OutboxEntry } from './records.js'
-import { PermanentRefusalError } from './refusals.js'
+import { PermanentRefusalError, RefusalError } from './refusals.js'
 
 export interface OutboxInit {
   /** First retry delay after a failure. Default 1 s. */
@@ -35,6 +38,13 @@ function isPermanent (err: unknown): err is PermanentRefusalError {
   return err instanceof PermanentRefusalError
 }
 
+/** One refused entry's own backoff. */
+interface EntryBackoff {
+  failures: number
+  retryAt?: number
+  cancelTimer?: () => void
+}
+
 interface PeerQueue {
   readonly pending: Map<string, OutboxEntry>
   /** Ids with an attempt under way. */
@@ -44,6 +54,8 @@ interface PeerQueue {
   lastError?: string
   cancelTimer?: () => void
   retryAt?: number
+  /** Entries the peer refused, each waiting out its own backoff. */
+  readonly held: Map<string, EntryBackoff>
 }
 
 export class OutboxScheduler {
@@ -73,7 +85,14 @@ export class OutboxScheduler {
   stop (): void {
     this.running = false
     this.controller.abort()
-    for (const q of this.peers.values()) { q.cancelTimer?.(); q.busy.clear() }
+    for (const q of this.peers.values()) {
+      q.cancelTimer?.()
+      delete q.cancelTimer
+      delete q.retryAt
+      q.busy.clear()
+      for (const h of q.held.values()) h.cancelTimer?.()
+      q.held.clear()
+    }
   }
 
   enqueue (entry: OutboxEntry): void {
@@ -111,7 +130,7 @@ export class OutboxScheduler {
   private add (entry: OutboxEntry): void {
     let q = this.peers.get(entry.to)
     if (q === undefined) {
-      q = { pending: new Map(), busy: new Set(), failures: 0 }
+      q = { pending: new Map(), busy: new Set(), failures: 0, held: new Map() }
       this.peers.set(entry.to, q)
     }
     q.pending.set(entry.id, entry)
@@ -122,7 +141,7 @@ export class OutboxScheduler {
     if (!this.running || q === undefined || q.retryAt !== undefined) return
     for (const entry of q.pending.values()) {
       if (q.busy.size >= this.window) break
-      if (!q.busy.has(entry.id)) this.attempt(country, q, entry)
+      if (!q.busy.has(entry.id) && q.held.get(entry.id)?.retryAt === undefined) this.attempt(country, q, entry)
     }
   }
 
@@ -131,32 +150,69 @@ export class OutboxScheduler {
     const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.timeoutMs)])
     this.components.deliver(entry, signal).then(() => {
       q.pending.delete(entry.id)
+      this.release(q, entry.id)
       q.failures = 0
-      delete q.lastError
+      // A refused message still waiting keeps its reason on show.
+      if (q.held.size === 0) delete q.lastError
     }, (err: unknown) => {
       if (!this.running) return
       if (isPermanent(err) && this.components.giveUp !== undefined) {
         q.pending.delete(entry.id)
+        this.release(q, entry.id)
         this.components.giveUp(entry, err).catch((e: unknown) => {
           this.components.logger.error('could not record an abandoned delivery', { id: entry.id, code: (e as { code?: string }).code ?? 'error' })
         })
         return
       }
-      this.backoff(country, q, err)
+      if (err instanceof RefusalError) this.holdEntry(country, q, entry.id, err)
+      else this.backoff(country, q, err)
     }).finally(() => {
       q.busy.delete(entry.id)
       this.pump(country)
     })
   }
 
+  private release (q: PeerQueue, id: string): void {
+    q.held.get(id)?.cancelTimer?.()
+    q.held.delete(id)
+  }
+
+  /** The peer answered, refusing this entry: it alone waits; the peer's queue goes on. */
+  private holdEntry (country: string, q: PeerQueue, id: string, err: RefusalError): void {
+    q.lastError = err.code
+    // The peer is reachable: a refusal is no transport failure.
+    q.failures = 0
+    if (!q.pending.has(id)) return
+    let h = q.held.get(id)
+    if (h === undefined) {
+      h = { failures: 0 }
+      q.held.set(id, h)
+    }
+    if (h.retryAt !== undefined) return
+    h.failures++
+    const delay = this.delayFor(h.failures)
+    h.retryAt = this.components.clock.now() + delay
+    this.components.logger.debug('message refused, backing off that message', { peer: country, id, code: err.code, failures: h.failures, delayMs: delay })
+    const held = h
+    held.cancelTimer = this.components.clock.setTimeout(() => {
+      delete held.retryAt
+      delete held.cancelTimer
+      this.pump(country)
+    }, delay)
+  }
+
+  private delayFor (failures: number): number {
+    const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(failures - 1, 30))
+    // Jitter between half and all of the ceiling, so restarted peers are not hit in step.
+    const jitter = (this.components.randomBytes(1)[0]! / 255) * 0.5 + 0.5
+    return Math.round(ceiling * jitter)
+  }
+
   private backoff (country: string, q: PeerQueue, err: unknown): void {
     q.lastError = (err as { code?: string }).code ?? (err as Error).name
     if (q.retryAt !== undefined) return
     q.failures++
-    const ceiling = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(q.failures - 1, 30))
-    // Jitter between half and all of the ceiling, so restarted peers are not hit in step.
-    const jitter = (this.components.randomBytes(1)[0]! / 255) * 0.5 + 0.5
-    const delay = Math.round(ceiling * jitter)
+    const delay = this.delayFor(q.failures)
     q.retryAt = this.components.clock.now() + delay
     this.components.logger.debug('delivery failed, backing off', { peer: country, code: q.lastError, failures: q.failures, delayMs: delay })
     q.cancelTimer = this.components.clock.setTimeout(() => {

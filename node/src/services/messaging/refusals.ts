@@ -26,7 +26,16 @@ export interface RefusalContext {
   readonly senderListsAuthorities?: boolean
 }
 
-export class PermanentRefusalError extends ImiError {
+/**
+ * A receiver's answer refusing one message: the peer is reachable and answered, so only
+ * that message waits (backs off on its own); the others to the same peer go on.
+ */
+export class RefusalError extends ImiError {
+  override name = 'RefusalError'
+}
+
+/** A refusal (or a local finding) that no retry can cure: the message is abandoned. */
+export class PermanentRefusalError extends RefusalError {
   override name = 'PermanentRefusalError'
 }
 
@@ -37,7 +46,8 @@ export function isPermanentRefusal (code: string, context: RefusalContext = {}):
 }
 
 /** The error a refusal becomes on the sending side. */
-export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}): ImiError {
+export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}): RefusalError {
   const message = `${peer} refused: ${error.message}`
-  return isPermanentRefusal(error.code, context) ? new PermanentRefusalError(error.code, message) : new ImiError(error.code, message)
+  if (isPermanentRefusal(error.code, context)) return new PermanentRefusalError(error.code, message)
+  return new RefusalError(error.code, message)
 }
