@@ -13,11 +13,12 @@
 import { lpStream } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Connection, PeerId, Stream } from '@libp2p/interface'
-import { ImiError, MAX_WIRE_BYTES, decodeWireValue, protocolId, type WireEnvelope } from '@imi/protocol'
+import { ImiError, MAX_WIRE_BYTES, decodeWireValue, peekEnvelopeId, protocolId, type WireEnvelope } from '@imi/protocol'
 import type { Clock } from '../clock.js'
 import { AntiEntropy, type AntiEntropyInit } from '../services/broadcast/anti-entropy.js'
 import type { Broadcaster } from '../services/broadcast/broadcaster.js'
-import type { SyncMark, SyncMarks } from '../services/broadcast/sync-marks.js'
+import { isTemporaryRefusal, refusalCode } from '../services/broadcast/refusals.js'
+import { MAX_RETRIES, RETRY_FOR_MS, type SyncMark, type SyncMarks, type SyncRetry } from '../services/broadcast/sync-marks.js'
 import type { Logger } from '../services/logger.js'
 import type { ImiLibp2p } from './libp2p.js'
 import type { RateLimiter } from '../rate-limit.js'
@@ -135,25 +136,43 @@ export class BroadcastSync {
   private async pull (peer: PeerId): Promise<number> {
     const key = peer.toString()
     let mark = await this.components.marks.get(key)
+    let retries = await this.components.marks.retries(key)
     let accepted = 0
     try {
       for (let n = 0; n < MAX_PAGES; n++) {
         const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal: AbortSignal.timeout(TIMEOUT_MS) })
         const lp = lpStream(stream, { maxDataLength: MAX_DATA })
         let page: IdPage
+        let pending: SyncRetry[]
         try {
           await writeJson(lp, mark ?? {})
           page = idPageOf(await readJson(lp, this.stats))
           this.stats.pages++
           this.stats.ids += page.ids.length
-          accepted += await this.fetchMissing(lp, page.ids, key)
+          const first = await this.fetchMissing(lp, page.ids, key)
+          accepted += first.accepted
+          // Then, once the rest of the page is in, one more batch: what was refused for now
+          // (a withdrawal listed before its alert) and what earlier catch-ups were refused.
+          const now = this.components.clock.now()
+          const earlier = new Map(retries.filter((r) => now - r.since < RETRY_FOR_MS).map((r) => [r.id, r]))
+          for (const id of first.temporary) if (!earlier.has(id)) earlier.set(id, { id, since: now })
+          const candidates: SyncRetry[] = []
+          for (const r of earlier.values()) if (!await this.broadcaster.has(r.id)) candidates.push(r)
+          const again = candidates.slice(0, WANT_BATCH)
+          const second = await this.fetch(lp, again.map((r) => r.id), key)
+          accepted += second.accepted
+          // Kept: still refused for now, and those not asked this time. Dropped: taken, refused for good, or no longer served.
+          pending = [...again.filter((r) => second.temporary.includes(r.id)), ...candidates.slice(WANT_BATCH)]
           await writeJson(lp, { want: [] })
         } finally {
           await stream.close().catch(() => {})
         }
-        // Every id of the page is held now, or was refused by the pipeline: the mark moves past them.
+        // Too many to keep: the mark stays before this page, which is listed again next time.
+        if (pending.length > MAX_RETRIES) break
+        // Every id of the page is held now, refused for good, or kept to be asked for again: the mark moves past them.
+        retries = pending
         mark = { epoch: page.epoch, after: page.next }
-        await this.components.marks.advance(key, mark, page.from)
+        await this.components.marks.advance(key, mark, page.from, retries)
         if (!page.more || page.ids.length === 0) break
       }
     } catch (err) {
@@ -167,7 +186,7 @@ export class BroadcastSync {
    * after the one it follows (a withdrawal after its alert) as it did on the peer. Ones
    * another catch-up is fetching are waited for first, then asked for if still missing.
    */
-  private async fetchMissing (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
+  private async fetchMissing (lp: Lp, ids: readonly string[], peer: string): Promise<Fetched> {
     const missing: string[] = []
     for (const id of ids) if (!await this.broadcaster.has(id)) missing.push(id)
     const elsewhere = missing.map((id) => this.fetching.get(id)).filter((p) => p !== undefined)
@@ -177,12 +196,13 @@ export class BroadcastSync {
     return await this.fetch(lp, want, peer)
   }
 
-  private async fetch (lp: Lp, ids: readonly string[], peer: string): Promise<number> {
-    if (ids.length === 0) return 0
+  /** Fetches `ids` and hands each to the pipeline; returns how many were new, and the ids refused for now (refusals.ts). */
+  private async fetch (lp: Lp, ids: readonly string[], peer: string): Promise<Fetched> {
+    const out = { accepted: 0, temporary: [] as string[] }
+    if (ids.length === 0) return out
     let done!: () => void
     const fetched = new Promise<void>((resolve) => { done = resolve })
     for (const id of ids) this.fetching.set(id, fetched)
-    let accepted = 0
     try {
       for (let i = 0; i < ids.length; i += WANT_BATCH) {
         const want = ids.slice(i, i + WANT_BATCH)
@@ -191,12 +211,17 @@ export class BroadcastSync {
         if (!Array.isArray(reply.entries) || reply.entries.length > want.length) throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
         this.stats.fetched += reply.entries.length
         for (const raw of reply.entries as unknown[]) {
+          let id: string | undefined
           try {
             const wire: WireEnvelope = decodeWireValue(raw)
-            if (await this.broadcaster.accept(wire, 'sync') === 'accepted') accepted++
+            id = peekEnvelopeId(wire.jws)
+            if (await this.broadcaster.accept(wire, 'sync') === 'accepted') out.accepted++
           } catch (err) {
             // One bad envelope from a peer does not stop the others; the pipeline counted it.
-            this.log.warn('synced broadcast refused', { peer, code: err instanceof ImiError ? err.code : 'ERR_INTERNAL' })
+            // One refused for now is asked for again, only if it is one this catch-up asked for.
+            const temporary = isTemporaryRefusal(err) && id !== undefined && want.includes(id)
+            if (temporary) out.temporary.push(id!)
+            this.log[temporary ? 'debug' : 'warn']('synced broadcast refused', { peer, code: refusalCode(err), temporary })
           }
         }
       }
@@ -204,7 +229,7 @@ export class BroadcastSync {
       for (const id of ids) if (this.fetching.get(id) === fetched) this.fetching.delete(id)
       done()
     }
-    return accepted
+    return out
   }
 
   /** Version 1, for peers not upgraded yet: the envelopes created since a time, a page at a time. */
@@ -224,6 +249,8 @@ export class BroadcastSync {
 }
 
 type Lp = ReturnType<typeof lpStream>
+
+interface Fetched { readonly accepted: number, readonly temporary: string[] }
 
 interface IdPage { readonly epoch: string, readonly from: number, readonly ids: string[], readonly next: number, readonly more: boolean }
 

@@ -12,6 +12,7 @@ import type { Actor } from '../../src/services/accounts/permissions.js'
 import { ANTI_ENTROPY_INTERVAL_MS } from '../../src/services/broadcast/anti-entropy.js'
 import { eventually, makeFederation, TEST_FED, type TestFederation } from '../fixtures/federation.js'
 import { OffsetClock } from '../fixtures/offset-clock.js'
+import { Bucket } from '../../src/storage/index.js'
 
 const COUNTRIES = ['CZ', 'PL', 'AT']
 const DAY = 24 * 3_600_000
@@ -115,6 +116,48 @@ describe('broadcast catch-up between real nodes', function () {
     const cz = node('AT').libp2p!.getPeers().find((p) => p.toString() === fed.member('CZ').identity.peerId)
     expect(await sync(node('AT')).pullFrom(cz)).to.be.at.least(1)
     expect(await holds('AT', id)).to.equal(true)
+  })
+
+  /** Issues an alert at PL and withdraws it, with gossip off: only PL holds them. Returns the alert and the envelope ids. */
+  const issueAndWithdrawAtPl = async (): Promise<{ alert: string, issued: string, withdrawn: string, nums: string[] }> => {
+    const pl = node('PL')
+    const gossip = pl.broadcaster.gossip
+    pl.broadcaster.gossip = undefined
+    const alert = await issue('PL')
+    await pl.alerts.withdraw(handlerOf('PL'), alert, 'issued in error')
+    pl.broadcaster.gossip = gossip
+    const last: Array<[string, string]> = []
+    for await (const e of pl.store.entries<string>(Bucket.broadcastLog, { reverse: true, limit: 2 })) last.unshift(e)
+    return { alert, issued: last[0]![1], withdrawn: last[1]![1], nums: last.map(([k]) => k) }
+  }
+  const statusOn = async (c: string, id: string): Promise<string | undefined> =>
+    (await node(c).alerts.list(COORDINATOR)).find((r) => r.state.id === id)?.state.status
+  const syncOf = (n: ImiNode) => (n as unknown as { broadcastSync: { pullFrom(p: unknown): Promise<number> } }).broadcastSync
+  const peerOf = (on: string, c: string) => node(on).libp2p!.getPeers().find((p) => p.toString() === fed.member(c).identity.peerId)
+
+  it('a withdrawal a peer lists before its alert is taken after the alert, in the same catch-up (issue 5)', async () => {
+    const { alert, issued, withdrawn, nums } = await issueAndWithdrawAtPl()
+    // PL got the withdrawal first (as a relay may): its log lists it before the alert.
+    await node('PL').store.commit([
+      { type: 'put', bucket: Bucket.broadcastLog, key: nums[0]!, value: withdrawn },
+      { type: 'put', bucket: Bucket.broadcastLog, key: nums[1]!, value: issued }
+    ])
+    expect(await syncOf(node('CZ')).pullFrom(peerOf('CZ', 'PL'))).to.equal(2)
+    expect(await statusOn('CZ', alert)).to.equal('withdrawn')
+  })
+
+  it('an envelope refused for now is asked for again at the next catch-up from that peer, though the mark moved past it (issue 5)', async () => {
+    const { alert, issued, nums } = await issueAndWithdrawAtPl()
+    // PL lists the withdrawal but not the alert: CZ cannot take the withdrawal yet.
+    await node('PL').store.commit([{ type: 'del', bucket: Bucket.broadcastLog, key: nums[0]! }])
+    expect(await syncOf(node('CZ')).pullFrom(peerOf('CZ', 'PL'))).to.equal(0)
+    expect(await node('CZ').broadcaster.has(issued)).to.equal(false)
+    // The alert reaches CZ another way; the next catch-up from PL brings the withdrawal.
+    const [wire] = await node('PL').broadcaster.envelopes([issued])
+    expect(await node('CZ').broadcaster.accept(wire!, 'sync')).to.equal('accepted')
+    expect(await statusOn('CZ', alert)).to.not.equal('withdrawn')
+    expect(await syncOf(node('CZ')).pullFrom(peerOf('CZ', 'PL'))).to.equal(1)
+    expect(await statusOn('CZ', alert)).to.equal('withdrawn')
   })
 
   it('a node back after three days that issues an alert before catching up still pulls the older ones (item 3)', async () => {

@@ -7,7 +7,9 @@ import { expect } from 'chai'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { ImiError } from '@imi/protocol'
 import { ManualClock, silentLogger } from '../../src/index.js'
+import { isTemporaryRefusal } from '../../src/services/broadcast/refusals.js'
 import { AntiEntropy } from '../../src/services/broadcast/anti-entropy.js'
 import { ArrivalLog } from '../../src/services/broadcast/arrival-log.js'
 import { resumeFrom, SyncMarks } from '../../src/services/broadcast/sync-marks.js'
@@ -94,6 +96,38 @@ describe('broadcast catch-up watermarks', () => {
       expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e2', after: 1 })
       expect(await marks.get('peerB')).to.equal(undefined)
     })
+  })
+})
+
+describe('broadcast catch-up refusals', () => {
+  it('asks again for what this node may take later, and moves past what it never will', () => {
+    for (const code of ['ERR_UNKNOWN_ALERT', 'ERR_UNKNOWN_NOTIFICATION', 'ERR_UNKNOWN_KEY', 'ERR_KEY_NOT_VALID_AT_TIME', 'ERR_FUTURE_MESSAGE', 'ERR_INTERNAL']) {
+      expect(isTemporaryRefusal(new ImiError(code, 'x', code === 'ERR_UNKNOWN_ALERT' ? 'ignore' : 'reject')), code).to.equal(true)
+    }
+    expect(isTemporaryRefusal(new Error('disk full')), 'not an ImiError').to.equal(true)
+    for (const code of ['ERR_INVALID_SIGNATURE', 'ERR_ENVELOPE_SCHEMA', 'ERR_BODY_SCHEMA', 'ERR_WRONG_FEDERATION', 'ERR_NOT_PARTY', 'ERR_DUPLICATE_MESSAGE', 'ERR_TRANSITION_NOT_ALLOWED']) {
+      expect(isTemporaryRefusal(new ImiError(code, 'x')), code).to.equal(false)
+    }
+  })
+
+  it('keeps the envelopes refused for now with the mark, in one write, and forgets them when told', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imi-catch-up-'))
+    const store = new Store(dir, { sync: false })
+    await store.open()
+    try {
+      const marks = new SyncMarks({ store })
+      expect(await marks.retries('peerA')).to.deep.equal([])
+      await marks.advance('peerA', { epoch: 'e1', after: 5 }, 0, [{ id: 'w', since: 1 }])
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e1', after: 5 })
+      expect(await marks.retries('peerA')).to.deep.equal([{ id: 'w', since: 1 }])
+      // The mark does not move (nothing new), the retries still change.
+      await marks.advance('peerA', { epoch: 'e1', after: 5 }, 5, [])
+      expect(await marks.retries('peerA')).to.deep.equal([])
+      expect(await marks.get('peerA')).to.deep.equal({ epoch: 'e1', after: 5 })
+    } finally {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
 

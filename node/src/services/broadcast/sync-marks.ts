@@ -4,7 +4,7 @@
  * from that peer starts there, whatever this node received or issued meanwhile, so an
  * alert a peer got late (or issued while cut off) is pulled however old it is.
  */
-import { Bucket, type Store } from '../../storage/index.js'
+import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 
 export interface SyncMark {
   readonly epoch: string
@@ -21,6 +21,24 @@ export function resumeFrom (mark: SyncMark | undefined, epoch: string, head: num
   return mark.after
 }
 
+/**
+ * An envelope a catch-up from a peer was refused for now (see refusals.ts): the mark moved
+ * past it, so the next catch-ups from that peer ask for it by id until it is taken,
+ * refused for good, no longer served, or `since` is RETRY_FOR_MS old.
+ */
+export interface SyncRetry {
+  readonly id: string
+  /** When it was first refused (node clock). */
+  readonly since: number
+}
+
+/** How long an envelope refused for now is asked for again. */
+export const RETRY_FOR_MS = 7 * 24 * 3_600_000
+/** At most this many per peer: past it, a catch-up stops its mark instead (it pages them again later). */
+export const MAX_RETRIES = 1000
+
+const retryKey = (peer: string): string => `${peer}/retry`
+
 export class SyncMarks {
   constructor (private readonly components: { readonly store: Store }) {}
 
@@ -32,10 +50,19 @@ export class SyncMarks {
    * Records progress of a catch-up that started at `from`. Within one epoch a mark never
    * moves back, unless the catch-up started over (`from` 0: the peer's log was rebuilt or restored).
    */
-  async advance (peer: string, mark: SyncMark, from: number): Promise<void> {
+  async advance (peer: string, mark: SyncMark, from: number, retries?: readonly SyncRetry[]): Promise<void> {
     const held = await this.get(peer)
-    if (from > 0 && held !== undefined && held.epoch === mark.epoch && held.after >= mark.after) return
-    // Not fsynced: a mark lost to a power cut only means pulling a page again.
-    await this.components.store.commit([{ type: 'put', bucket: Bucket.broadcastMarks, key: peer, value: mark }], undefined, { durable: false })
+    const ops: WriteOp[] = retries === undefined
+      ? []
+      : [retries.length === 0 ? { type: 'del', bucket: Bucket.broadcastMarks, key: retryKey(peer) } : { type: 'put', bucket: Bucket.broadcastMarks, key: retryKey(peer), value: retries }]
+    if (!(from > 0 && held !== undefined && held.epoch === mark.epoch && held.after >= mark.after)) ops.push({ type: 'put', bucket: Bucket.broadcastMarks, key: peer, value: mark })
+    // Not fsynced: a mark lost to a power cut only means pulling a page again. The retries
+    // are written with the mark that moved past them, in one batch.
+    if (ops.length > 0) await this.components.store.commit(ops, undefined, { durable: false })
+  }
+
+  /** The envelopes refused for now in catch-ups from `peer`, oldest first. */
+  async retries (peer: string): Promise<SyncRetry[]> {
+    return await this.components.store.get<SyncRetry[]>(Bucket.broadcastMarks, retryKey(peer)) ?? []
   }
 }
