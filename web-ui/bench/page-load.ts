@@ -16,6 +16,7 @@ import type { Page } from 'playwright-core'
 import { percentile, result, type BenchResult } from '../../node/bench/stats.js'
 import { eventually } from '../../node/test/fixtures/federation.js'
 import { WEB_UI_DIST } from '../../node/src/api/ui-routes.js'
+import { cs } from '../src/i18n/cs.js'
 import { actorOf, checkPrerequisites, launchChromium, loggedIn, startUiFederation } from '../test/browser/harness.js'
 
 const PAGES = ['#/inbox', '#/requests/{id}', '#/compose', '#/directory', '#/alerts'] as const
@@ -53,7 +54,8 @@ export async function benchPageLoad (rounds: number): Promise<BenchResult[]> {
     }
     await eventually(async () => (await cz.node.requests.log.record(id)) !== undefined, 30_000, 'the requests on CZ')
 
-    const w = await loggedIn(browser, cz.origin, 'jana.dvorakova', 'cs', /.+/)
+    // Logged in once the inbox is up (the log-in page has a heading too).
+    const w = await loggedIn(browser, cz.origin, 'jana.dvorakova', 'cs', cs['requests.inbox.title'])
     const page = w.page
     const icon = /href="\/assets\/(icon-[^"]+\.svg)"/.exec(await readFile(join(WEB_UI_DIST, 'index.html'), 'utf8'))?.[1]
     if (icon === undefined) throw new Error('index.html names no icon')
