@@ -134,6 +134,20 @@ describe('directory service', function () {
     expect(await pl.authorityStatus('AT', 'at-new')).to.equal('listed')
   })
 
+  it('answers a sender double-checking a refusal (fresh) from no copy past its expires; a receiver still reads the cached copy', async () => {
+    const records = new MemoryRecords()
+    const at = new FakeRegistry()
+    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
+    await (await service('AT', records, at)).publish()
+    const pl = await service('PL', records)
+    await pl.refresh()
+    expect(await pl.authorityStatus('AT', 'at-arch', true)).to.equal('listed')
+    // AT publishes nothing for two days: every copy of its directory has expired.
+    clock.advance(2 * 86_400_000)
+    expect(await pl.authorityStatus('AT', 'at-arch')).to.equal('listed')
+    expect(await pl.authorityStatus('AT', 'at-arch', true)).not.to.equal('listed')
+  })
+
   it('refuses forged, wrong-country and stale values and keeps the verified copy', async () => {
     const records = new MemoryRecords()
     const at = new FakeRegistry()

@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cosignRoster, encodeReply, proposeRoster, type RosterDocument } from '@imi/protocol'
+import { MAX_CLOCK_SKEW_MS, MAX_MESSAGE_AGE_MS, cosignRoster, encodeReply, proposeRoster, type RosterDocument } from '@imi/protocol'
 import { ManualClock, generateIdentity, nodeCrypto, rosterMemberOf, silentLogger, type NodeIdentity } from '../../src/index.js'
 import { DIRECTORY_RECHECK_MS, Messaging, type AuthorityStatus } from '../../src/services/messaging/messaging.js'
+import { AUTHORITY_DISAGREEMENT_MS } from '../../src/services/messaging/refusals.js'
 import { RosterService } from '../../src/services/roster-service.js'
 import { EvidenceLog, Store } from '../../src/storage/index.js'
 
@@ -27,6 +28,9 @@ describe('messaging: refused messages', () => {
   let answer: { code: string, message: string }
   /** The `fresh` argument of each directory lookup. */
   let lookups: boolean[]
+  /** What the directory says of the receiver's authority. */
+  let status: AuthorityStatus
+  let attempts: number
   let failed: Array<{ id: string, code: string }>
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)) }
 
@@ -46,11 +50,13 @@ describe('messaging: refused messages', () => {
     await roster.load([genesis])
     answer = { code: 'ERR_UNKNOWN_KEY', message: 'no such key' }
     lookups = []
+    status = 'listed'
+    attempts = 0
     failed = []
     messaging = new Messaging({
       store, evidence, roster, crypto: nodeCrypto, clock, country: 'CZ', signer: cz.signer, randomBytes: (n) => randomBytes(n), logger: silentLogger,
-      transport: { request: async () => encodeReply({ error: answer }) },
-      authorities: { authorityStatus: async (_country, _id, fresh) => { lookups.push(fresh === true); return 'listed' as AuthorityStatus } }
+      transport: { request: async () => { attempts++; return encodeReply({ error: answer }) } },
+      authorities: { authorityStatus: async (_country, _id, fresh) => { lookups.push(fresh === true); return status } }
     }, { federationId: FED, retryInitialMs: 1000, retryMaxMs: HOUR })
     messaging.addEventListener('failed', (evt) => { failed.push((evt as CustomEvent<{ id: string, code: string }>).detail) })
     await messaging.start()
@@ -68,16 +74,53 @@ describe('messaging: refused messages', () => {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
+  for (const code of ['ERR_UNKNOWN_KEY', 'ERR_INVALID_SIGNATURE', 'ERR_INTERNAL', 'ERR_MADE_UP_BY_A_HOSTILE_PEER']) {
+    it(`abandons a message still refused (${code}) past the replay window, visibly`, async () => {
+      answer = { code, message: 'no' }
+      const sent = await send()
+      await flush()
+      await run(MAX_MESSAGE_AGE_MS - HOUR)
+      expect(failed, 'kept within the replay window').to.deep.equal([])
+      expect(messaging.outboxDepth()).to.equal(1)
+      await run(2 * HOUR + MAX_CLOCK_SKEW_MS)
+      expect(failed).to.deep.equal([{ id: sent.id, to: 'PL', code }])
+      expect(messaging.outboxDepth()).to.equal(0)
+      expect((await messaging.view(sent.id)).status).to.equal('failed')
+    })
+  }
+
+  it('gives an authority disagreement about a day, then abandons the message', async () => {
+    answer = { code: 'ERR_UNKNOWN_AUTHORITY', message: 'PL lists no authority pl-krakow' }
+    const sent = await send('pl-krakow')
+    await flush()
+    await run(AUTHORITY_DISAGREEMENT_MS - HOUR)
+    expect(failed).to.deep.equal([])
+    await run(2 * HOUR)
+    expect(failed).to.deep.equal([{ id: sent.id, to: 'PL', code: 'ERR_UNKNOWN_AUTHORITY' }])
+  })
+
   it('fetches the receiver\'s directory again at most once per few minutes however often the refusal comes', async () => {
     answer = { code: 'ERR_UNKNOWN_AUTHORITY', message: 'PL lists no authority pl-krakow' }
     await send('pl-krakow')
     lookups = []
-    // Retries every second or two for a minute: each asks the directory, one of them fresh.
+    attempts = 0
+    // Retries every second or two for a minute: one fetch serves them all.
     await run(60_000, 250)
-    const retries = lookups.length
-    expect(retries).to.be.greaterThan(4)
+    expect(attempts).to.be.greaterThan(4)
     expect(lookups.filter((f) => f)).to.have.length.at.most(2)
     await run(DIRECTORY_RECHECK_MS, 1000)
     expect(lookups.filter((f) => f).length).to.be.at.most(4)
+    expect(failed).to.deep.equal([])
+  })
+
+  it('abandons an unknown-authority refusal once its own fetched directory no longer lists the authority', async () => {
+    answer = { code: 'ERR_UNKNOWN_AUTHORITY', message: 'PL lists no authority pl-krakow' }
+    const sent = await send('pl-krakow')
+    await run(60_000, 1000)
+    expect(failed).to.deep.equal([])
+    // The directory's copy expired, or was replaced without the authority.
+    status = 'not-listed'
+    await run(DIRECTORY_RECHECK_MS + 10 * 60_000, 10_000)
+    expect(failed).to.deep.equal([{ id: sent.id, to: 'PL', code: 'ERR_UNKNOWN_AUTHORITY' }])
   })
 })

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { isPermanentRefusal, PermanentRefusalError, RefusalError, refusalFrom } from '../../src/services/messaging/refusals.js'
+import { MAX_CLOCK_SKEW_MS, MAX_MESSAGE_AGE_MS } from '@imi/protocol'
+import { AUTHORITY_DISAGREEMENT_MS, isPermanentRefusal, PermanentRefusalError, RefusalError, refusalFrom, retryWindowMs } from '../../src/services/messaging/refusals.js'
 
 /** How a sender reads a receiver's refusal: abandon the message (permanent) or keep it and retry. */
 describe('refusal classification', () => {
@@ -30,5 +31,18 @@ describe('refusal classification', () => {
 
   it('retries what a peer may cure by itself', () => {
     for (const code of ['ERR_UNKNOWN_KEY', 'ERR_RATE_LIMITED', 'ERR_UNKNOWN_REQUEST', 'ERR_INTERNAL']) expect(isPermanentRefusal(code), code).to.equal(false)
+  })
+
+  it('stops retrying any refusal, known code or not, once the message is older than the sender\'s retry window', () => {
+    for (const code of ['ERR_UNKNOWN_KEY', 'ERR_KEY_NOT_VALID_AT_TIME', 'ERR_INVALID_SIGNATURE', 'ERR_WRONG_SENDER_PEER', 'ERR_INTERNAL', 'ERR_AUTHORITY_UNVERIFIED', 'ERR_SOMETHING_NEW']) {
+      expect(retryWindowMs(code), code).to.equal(MAX_MESSAGE_AGE_MS + MAX_CLOCK_SKEW_MS)
+      expect(refusalFrom('PL', { code, message: 'no' }, {}, retryWindowMs(code))).not.to.be.instanceOf(PermanentRefusalError)
+      expect(refusalFrom('PL', { code, message: 'no' }, {}, retryWindowMs(code) + 1)).to.be.instanceOf(PermanentRefusalError)
+    }
+    // Two views of an authority disagreeing: about one directory record's lifetime.
+    const listed = { senderListsAuthorities: true }
+    expect(retryWindowMs('ERR_UNKNOWN_AUTHORITY')).to.equal(AUTHORITY_DISAGREEMENT_MS)
+    expect(refusalFrom('PL', { code: 'ERR_UNKNOWN_AUTHORITY', message: 'no' }, listed, AUTHORITY_DISAGREEMENT_MS)).not.to.be.instanceOf(PermanentRefusalError)
+    expect(refusalFrom('PL', { code: 'ERR_UNKNOWN_AUTHORITY', message: 'no' }, listed, AUTHORITY_DISAGREEMENT_MS + 1)).to.be.instanceOf(PermanentRefusalError)
   })
 })

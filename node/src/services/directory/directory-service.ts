@@ -172,7 +172,8 @@ export class DirectoryService extends EventTarget {
     if (country === this.init.country) return await this.components.source.isActiveAuthority(id) ? 'listed' : 'not-listed'
     if (!fresh && this.listed.get(country)?.has(id) === true) return 'listed'
     await this.refreshCountry(country)
-    if (this.listed.get(country)?.has(id) === true) return 'listed'
+    // A sender double-checking (`fresh`) trusts no copy past its `expires`.
+    if (this.listed.get(country)?.has(id) === true && !(fresh && (this.directories.get(cacheKey(country, 'authorities'))?.expires ?? 0) <= this.components.clock.now())) return 'listed'
     return this.loaded && this.confirmedAt.has(cacheKey(country, 'authorities')) ? 'not-listed' : 'unverified'
   }
 

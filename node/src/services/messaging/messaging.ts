@@ -93,8 +93,8 @@ export class Messaging extends EventTarget {
    */
   private readonly frames = new Map<string, Frame>()
   private cachedBytes = 0
-  /** When each state's directory was last fetched again to double-check a refusal. */
-  private readonly rechecked = new Map<string, number>()
+  /** What the last double-check of a refused authority found ("country/id"), and when. */
+  private readonly rechecked = new Map<string, { readonly at: number, readonly status: Promise<AuthorityStatus> }>()
 
   constructor (private readonly components: MessagingComponents, private readonly init: MessagingInit) {
     super()
@@ -254,25 +254,31 @@ export class Messaging extends EventTarget {
   /**
    * After an ERR_UNKNOWN_AUTHORITY refusal: whether this node still lists every authority
    * the message names (its own in its registry, the receiver's in its directory, fetched
-   * again). Then the receiver's view is the one that lags, and the message is retried.
+   * again, and not past its `expires`). Then the receiver's view is the one that lags,
+   * and the message is retried. One fetched answer serves every refusal for
+   * DIRECTORY_RECHECK_MS: retries must not each become a DHT lookup.
    */
   private async listsAuthoritiesOf (sent: SentRecord): Promise<boolean> {
     const check = this.components.authorities
     const named = [[sent.hdr.from, sent.hdr.fromAuthority], [sent.hdr.to[0], sent.hdr.toAuthority]] as const
     if (check === undefined || named.every(([, id]) => id === undefined)) return false
     for (const [country, id] of named) {
-      if (id !== undefined && country !== undefined && await check.authorityStatus(country, id, this.recheckDue(country)) !== 'listed') return false
+      if (id !== undefined && country !== undefined && await this.recheck(check, country, id) !== 'listed') return false
     }
     return true
   }
 
-  /** Whether `country`'s directory may be fetched again now (then it counts as fetched). */
-  private recheckDue (country: string): boolean {
+  private async recheck (check: AuthorityCheck, country: string, id: string): Promise<AuthorityStatus> {
     const now = this.components.clock.now()
-    const last = this.rechecked.get(country)
-    if (last !== undefined && now - last < DIRECTORY_RECHECK_MS) return false
-    this.rechecked.set(country, now)
-    return true
+    const key = `${country}/${id}`
+    const last = this.rechecked.get(key)
+    if (last !== undefined && now - last.at < DIRECTORY_RECHECK_MS) return await last.status
+    for (const [k, v] of this.rechecked) if (now - v.at >= DIRECTORY_RECHECK_MS) this.rechecked.delete(k)
+    const status = check.authorityStatus(country, id, true)
+    this.rechecked.set(key, { at: now, status })
+    // A lookup that failed is not remembered: the next refusal asks again.
+    status.catch(() => { if (this.rechecked.get(key)?.status === status) this.rechecked.delete(key) })
+    return await status
   }
 
   /** One delivery attempt; throws to make the scheduler back off (or give up, if permanent). */
@@ -282,10 +288,13 @@ export class Messaging extends EventTarget {
     const { sent, frame, personalDataSent } = this.frames.get(entry.id) ?? await this.readFrame(entry.id)
     const reply = decodeReply(await this.components.transport.request(peer.peerId, frame, { signal }))
     if ('error' in reply) {
-      if (reply.error.code !== 'ERR_UNKNOWN_AUTHORITY') throw refusalFrom(entry.to, reply.error)
+      // A real answer: past the sender's own retry window any refusal abandons the message.
+      const ageMs = this.components.clock.now() - sent.hdr.created
+      if (reply.error.code !== 'ERR_UNKNOWN_AUTHORITY') throw refusalFrom(entry.to, reply.error, {}, ageMs)
       const senderListsAuthorities = await this.listsAuthoritiesOf(sent)
-      if (senderListsAuthorities) this.components.logger.warn('receiver does not list an authority this node lists: keeping the message, retrying', { id: sent.id, peer: entry.to })
-      throw refusalFrom(entry.to, reply.error, { senderListsAuthorities })
+      const refusal = refusalFrom(entry.to, reply.error, { senderListsAuthorities }, ageMs)
+      if (!(refusal instanceof PermanentRefusalError)) this.components.logger.warn('receiver does not list an authority this node lists: keeping the message, retrying', { id: sent.id, peer: entry.to })
+      throw refusal
     }
     const receipt = verifyEnvelope(reply.receipt, {
       federationId: this.init.federationId, keys: this.components.roster.current, crypto: this.components.crypto,

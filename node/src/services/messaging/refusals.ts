@@ -1,10 +1,11 @@
 /** How a sender reads a receiver's refusal: worth a retry, or never going to succeed. */
-import { ImiError } from '@imi/protocol'
+import { ImiError, MAX_CLOCK_SKEW_MS, MAX_MESSAGE_AGE_MS } from '@imi/protocol'
 
 /**
  * Refusals that no retry can cure: the message itself is wrong for the receiver. Others
  * (an unknown key while rosters converge, a peer that is down, an authority the receiver
- * cannot verify yet, ERR_AUTHORITY_UNVERIFIED) are worth retrying.
+ * cannot verify yet, ERR_AUTHORITY_UNVERIFIED, a code this node does not know) are
+ * retried, but only within the sender's own window (`retryWindowMs`): never forever.
  */
 const PERMANENT_REFUSALS = new Set([
   'ERR_WRONG_RECIPIENT', 'ERR_UNKNOWN_KIND', 'ERR_BODY_SCHEMA', 'ERR_STALE_MESSAGE', 'ERR_WRONG_FEDERATION',
@@ -20,8 +21,8 @@ export interface RefusalContext {
    * refreshed, for the receiver's) lists every authority the refused message names. Then
    * an ERR_UNKNOWN_AUTHORITY means the two nodes' views disagree, one of them stale (the
    * receiver just restarted, or has not fetched the new authority yet): the message is
-   * kept and retried until the views agree, or until the receiver refuses it as stale
-   * (ERR_STALE_MESSAGE, past the replay window), which is abandoned and shown as failed.
+   * kept and retried until the views agree, or for AUTHORITY_DISAGREEMENT_MS at most
+   * (see `retryWindowMs`), then abandoned and shown as failed.
    */
   readonly senderListsAuthorities?: boolean
 }
@@ -45,9 +46,32 @@ export function isPermanentRefusal (code: string, context: RefusalContext = {}):
   return PERMANENT_REFUSALS.has(code)
 }
 
-/** The error a refusal becomes on the sending side. */
-export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}): RefusalError {
+/**
+ * How long the views of two nodes may disagree about an authority before the sender
+ * stops retrying: about one directory record's lifetime, after which both have fetched
+ * (or dropped) the same publication.
+ */
+export const AUTHORITY_DISAGREEMENT_MS = 24 * 60 * 60 * 1000
+
+/**
+ * The sender's own limit on retrying a refused message, counted from the message's
+ * creation. The receiver's ERR_STALE_MESSAGE is not relied on: a receiver that keeps
+ * answering ERR_UNKNOWN_KEY, ERR_INVALID_SIGNATURE, ERR_INTERNAL or a code this node
+ * does not know would otherwise be retried forever. Past the replay window (plus clock
+ * skew) no receiver may take the message anyway; an authority disagreement gets
+ * AUTHORITY_DISAGREEMENT_MS.
+ */
+export function retryWindowMs (code: string): number {
+  return code === 'ERR_UNKNOWN_AUTHORITY' ? AUTHORITY_DISAGREEMENT_MS : MAX_MESSAGE_AGE_MS + MAX_CLOCK_SKEW_MS
+}
+
+/**
+ * The error a refusal becomes on the sending side. `ageMs` (how long ago the message
+ * was created) past `retryWindowMs` makes any refusal permanent.
+ */
+export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}, ageMs = 0): RefusalError {
   const message = `${peer} refused: ${error.message}`
   if (isPermanentRefusal(error.code, context)) return new PermanentRefusalError(error.code, message)
+  if (ageMs > retryWindowMs(error.code)) return new PermanentRefusalError(error.code, `${message} (still refused ${Math.round(ageMs / 3_600_000)} h after the message was created: abandoned)`)
   return new RefusalError(error.code, message)
 }
