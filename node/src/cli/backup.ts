@@ -5,11 +5,14 @@
  * A restore on a fresh machine gives a node with the same identity and data.
  */
 import { chmod, mkdir, readFile, readdir, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { readApiToken } from '../api/index.js'
 import type { NodeConfig } from '../config.js'
 import { openBackup, sealBackup, type BackupContents } from '../services/backup/archive.js'
+import { renewArrivalEpoch } from '../services/broadcast/arrival-log.js'
+import { Store } from '../storage/index.js'
 import { rawEntries, restoreRawEntries } from '../storage/snapshot.js'
 import { apiBaseUrl } from './api-client.js'
 import { CommandFailure } from './errors.js'
@@ -74,5 +77,13 @@ export async function restoreCommand (archive: string, dir: string, passphrase: 
     await chmod(join(dir, name), 0o600)
   }
   const n = await restoreRawEntries(join(dir, 'data'), contents.entries.map(([k, v]) => [Buffer.from(k, 'base64'), Buffer.from(v, 'base64')] as [Uint8Array, Uint8Array]))
+  // Peers' catch-up marks for this node are for its log as it went on after the backup: they start over.
+  const store = new Store(join(dir, 'data'))
+  await store.open()
+  try {
+    await renewArrivalEpoch(store, (size) => randomBytes(size))
+  } finally {
+    await store.close()
+  }
   return [`restored ${contents.country} (backup of ${new Date(contents.created).toISOString()}) into ${dir}: ${n} database entries; start it with: ${program} start --config ${join(dir, 'imi.json')}`]
 }

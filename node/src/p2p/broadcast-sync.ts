@@ -171,7 +171,8 @@ export class BroadcastSync {
         if (pending.length > MAX_RETRIES) break
         // Every id of the page is held now, refused for good, or kept to be asked for again: the mark moves past them.
         retries = pending
-        mark = { epoch: page.epoch, after: page.next }
+        const last = page.ids.at(-1) ?? (mark !== undefined && mark.epoch === page.epoch && mark.after === page.next ? mark.id : undefined)
+        mark = { epoch: page.epoch, after: page.next, ...(last !== undefined && { id: last }) }
         await this.components.marks.advance(key, mark, page.from, retries)
         if (!page.more || page.ids.length === 0) break
       }
@@ -270,7 +271,8 @@ const count = (x: unknown): x is number => typeof x === 'number' && Number.isSaf
 
 /** A peer's mark as sent to us; anything else asks from the start. */
 function markOf (req: Record<string, unknown>): SyncMark | undefined {
-  return typeof req.epoch === 'string' && req.epoch.length <= MAX_EPOCH_CHARS && count(req.after) ? { epoch: req.epoch, after: req.after } : undefined
+  if (typeof req.epoch !== 'string' || req.epoch.length > MAX_EPOCH_CHARS || !count(req.after)) return undefined
+  return { epoch: req.epoch, after: req.after, ...(typeof req.id === 'string' && req.id.length <= MAX_ID_CHARS && { id: req.id }) }
 }
 
 function idPageOf (r: Record<string, unknown>): IdPage {

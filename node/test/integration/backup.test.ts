@@ -14,6 +14,8 @@ import { cosignRoster, proposeRoster } from '@imi/protocol'
 import { freePort } from '../fixtures/federation.js'
 import { runToEnd, startUntilApi, type ProcessResult } from '../fixtures/processes.js'
 import { loadIdentity, nodeCrypto } from '../../src/index.js'
+import { ArrivalLog } from '../../src/services/broadcast/arrival-log.js'
+import { Store } from '../../src/storage/index.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const MAIN = ['--import', 'tsx', 'node/src/cli/main.ts']
@@ -95,6 +97,30 @@ describe('backup and restore', function () {
     } finally {
       await stop(again.proc)
     }
+  })
+
+  it('a restore gives the arrival log a new epoch, so peers\' catch-up marks for this node start over (issue 5)', async () => {
+    // The original is stopped: read its files. Its log has an epoch once anything paged it.
+    const epochOf = async (data: string): Promise<{ epoch: string, ids: string[] }> => {
+      const store = new Store(data)
+      await store.open()
+      try {
+        const page = await new ArrivalLog({ store, randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)) }).page(undefined, 100)
+        return { epoch: page.epoch, ids: [...page.ids] }
+      } finally {
+        await store.close()
+      }
+    }
+    const config = JSON.parse(await readFile(join(dir, 'imi.json'), 'utf8')) as { dataDir?: string }
+    const original = await epochOf(join(dir, config.dataDir ?? 'data'))
+    const backup = await imi('backup', '--config', join(dir, 'imi.json'), '--out', join(tmp, 'epoch.imib'), '--passphrase-file', join(tmp, 'passphrase'))
+    expect(backup.code, backup.stderr).to.equal(0)
+    const restored = join(tmp, 'restored-epoch')
+    const r = await imi('restore', '--backup', join(tmp, 'epoch.imib'), '--dir', restored, '--passphrase-file', join(tmp, 'passphrase'))
+    expect(r.code, r.stderr).to.equal(0)
+    const after = await epochOf(join(restored, 'data'))
+    expect(after.epoch).to.be.a('string').and.not.equal(original.epoch)
+    expect(after.ids).to.deep.equal(original.ids)
   })
 
   it('rotates the node key through a roster change: proposal signed, applied, key swapped, node restarted with it', async () => {

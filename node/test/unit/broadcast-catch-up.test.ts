@@ -11,7 +11,7 @@ import { ImiError } from '@imi/protocol'
 import { ManualClock, silentLogger } from '../../src/index.js'
 import { isTemporaryRefusal } from '../../src/services/broadcast/refusals.js'
 import { AntiEntropy } from '../../src/services/broadcast/anti-entropy.js'
-import { ArrivalLog } from '../../src/services/broadcast/arrival-log.js'
+import { ArrivalLog, renewArrivalEpoch } from '../../src/services/broadcast/arrival-log.js'
 import { resumeFrom, SyncMarks } from '../../src/services/broadcast/sync-marks.js'
 import { Bucket, Store, seqKey } from '../../src/storage/index.js'
 
@@ -66,6 +66,19 @@ describe('broadcast catch-up watermarks', () => {
       await stored(again, 'c')
       expect(await again.page({ epoch, after: 2 }, 10)).to.deep.include({ epoch, from: 2, ids: ['c'], next: 3 })
       expect(await again.page({ epoch: 'another', after: 2 }, 10)).to.deep.include({ from: 0, ids: ['a', 'b', 'c'] })
+    })
+
+    it('pages from the start when the id at the mark is not the one the peer took there, and after a restore gave the log a new epoch', async () => {
+      const log = new ArrivalLog({ store, randomBytes })
+      await stored(log, 'a', 'b', 'c')
+      const epoch = (await log.page(undefined, 1)).epoch
+      expect(await log.page({ epoch, after: 2, id: 'b' }, 10)).to.deep.include({ from: 2, ids: ['c'] })
+      // The peer took 'x' at 2 from this node's log before it was restored from a backup.
+      expect(await log.page({ epoch, after: 2, id: 'x' }, 10)).to.deep.include({ from: 0, ids: ['a', 'b', 'c'] })
+      const renewed = await renewArrivalEpoch(store, randomBytes)
+      expect(renewed).to.not.equal(epoch)
+      const restored = new ArrivalLog({ store, randomBytes })
+      expect(await restored.page({ epoch, after: 2, id: 'b' }, 10)).to.deep.include({ epoch: renewed, from: 0, ids: ['a', 'b', 'c'] })
     })
 
     it('numbers the envelopes a store held before the log existed, in creation order, once', async () => {

@@ -11,9 +11,24 @@ import { resumeFrom, type SyncMark } from './sync-marks.js'
 
 const EPOCH_KEY = 'broadcast-log-epoch'
 
+const newEpoch = (randomBytes: (n: number) => Uint8Array): string => Buffer.from(randomBytes(12)).toString('base64url')
+
+/**
+ * Gives the arrival log of a store restored from a backup a new epoch, before the node
+ * starts on it. Peers' marks for this node were for its log as it went on after the
+ * backup: with the same epoch, a peer whose mark is above the restored head would skip
+ * what this node stores once its head grows back past the mark. A new epoch makes every
+ * peer start over from the beginning of this node's log.
+ */
+export async function renewArrivalEpoch (store: Store, randomBytes: (n: number) => Uint8Array): Promise<string> {
+  const epoch = newEpoch(randomBytes)
+  await store.commit([{ type: 'put', bucket: Bucket.meta, key: EPOCH_KEY, value: epoch }])
+  return epoch
+}
+
 export interface ArrivalPage {
   readonly epoch: string
-  /** Where the page starts: the peer's mark, or 0 when its mark was for another log (see resumeFrom). */
+  /** Where the page starts: the peer's mark, or 0 when its mark was for another log (see resumeFrom, and the mark's id). */
   readonly from: number
   /** Ids of the envelopes stored after `after`, in arrival order. */
   readonly ids: readonly string[]
@@ -49,7 +64,9 @@ export class ArrivalLog {
   /** Up to `limit` ids stored after a peer's mark, in arrival order. */
   async page (mark: SyncMark | undefined, limit: number): Promise<ArrivalPage> {
     await this.load()
-    const from = resumeFrom(mark, this.epochId, this.last)
+    let from = resumeFrom(mark, this.epochId, this.last)
+    // The id the peer last took here is not at its mark: this log is not the one the mark was for.
+    if (from > 0 && mark?.id !== undefined && await this.components.store.get<string>(Bucket.broadcastLog, seqKey(from)) !== mark.id) from = 0
     const ids: string[] = []
     let next = from
     let more = false
@@ -65,7 +82,7 @@ export class ArrivalLog {
     const { store } = this.components
     let epoch = await store.get<string>(Bucket.meta, EPOCH_KEY)
     if (epoch === undefined) {
-      epoch = Buffer.from(this.components.randomBytes(12)).toString('base64url')
+      epoch = newEpoch(this.components.randomBytes)
       await store.commit([{ type: 'put', bucket: Bucket.meta, key: EPOCH_KEY, value: epoch }])
     }
     this.epochId = epoch

@@ -9,6 +9,11 @@ import { Bucket, type Store, type WriteOp } from '../../storage/index.js'
 export interface SyncMark {
   readonly epoch: string
   readonly after: number
+  /**
+   * The id listed at `after`, when known: a server whose log holds another id there (a
+   * store restored from a backup under its old epoch) serves from the start.
+   */
+  readonly id?: string
 }
 
 /**
