@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai'
 import { ALERT_KIND, encodeWire, signEnvelope, type AlertContent, type AuthorityEntry, type Json } from '@imi/protocol'
-import { generateIdentity, nodeCrypto, type ImiNode } from '../../src/index.js'
+import { nodeCrypto, type ImiNode } from '../../src/index.js'
 import type { Actor } from '../../src/services/accounts/permissions.js'
 import { ANTI_ENTROPY_INTERVAL_MS } from '../../src/services/broadcast/anti-entropy.js'
 import { eventually, makeFederation, TEST_FED, type TestFederation } from '../fixtures/federation.js'
@@ -54,7 +54,9 @@ describe('broadcast catch-up between real nodes', function () {
    * its messages are dropped unread).
    */
   const forge = async (count: number, refused = count): Promise<void> => {
-    const stranger = await generateIdentity()
+    // Signed with PL's own key as if by CZ: a forgery whatever the receiver's roster (a key
+    // the receiver does not know may only show its roster is behind, which gossip ignores).
+    const forger = fed.member('PL').identity
     const pl = node('PL')
     const rejectedBefore = (c: string) => [...node(c).broadcaster.rejected.values()].reduce((a, b) => a + b, 0)
     const before = { CZ: rejectedBefore('CZ'), AT: rejectedBefore('AT') }
@@ -62,7 +64,7 @@ describe('broadcast catch-up between real nodes', function () {
       const env = signEnvelope({
         kind: ALERT_KIND, from: 'CZ', to: ['*'], body: { alert: `forged${i}${'a'.repeat(16)}`, action: 'issue', area: 'services', type: 'services-risk', addressed: ['*'] },
         fromAuthority: 'x', personalData: { content } as unknown as Json
-      }, { federationId: TEST_FED, signer: stranger.signer, crypto: nodeCrypto, now: clock.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)) })
+      }, { federationId: TEST_FED, signer: forger.signer, crypto: nodeCrypto, now: clock.now(), randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)) })
       await pl.libp2p!.services.pubsub.publish(pl.broadcastGossip!.topic, encodeWire(env.wire))
     }
     await eventually(() => rejectedBefore('CZ') >= before.CZ + refused && rejectedBefore('AT') >= before.AT + refused, 10_000, 'the forgeries refused')
