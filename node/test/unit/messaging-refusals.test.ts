@@ -31,6 +31,7 @@ describe('messaging: refused messages', () => {
   /** What the directory says of the receiver's authority. */
   let status: AuthorityStatus
   let attempts: number
+  let offline: boolean
   let failed: Array<{ id: string, code: string }>
   const flush = async () => { for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)) }
 
@@ -52,10 +53,11 @@ describe('messaging: refused messages', () => {
     lookups = []
     status = 'listed'
     attempts = 0
+    offline = false
     failed = []
     messaging = new Messaging({
       store, evidence, roster, crypto: nodeCrypto, clock, country: 'CZ', signer: cz.signer, randomBytes: (n) => randomBytes(n), logger: silentLogger,
-      transport: { request: async () => { attempts++; return encodeReply({ error: answer }) } },
+      transport: { request: async () => { attempts++; if (offline) throw new Error('peer unreachable'); return encodeReply({ error: answer }) } },
       authorities: { authorityStatus: async (_country, _id, fresh) => { lookups.push(fresh === true); return status } }
     }, { federationId: FED, retryInitialMs: 1000, retryMaxMs: HOUR })
     messaging.addEventListener('failed', (evt) => { failed.push((evt as CustomEvent<{ id: string, code: string }>).detail) })
@@ -96,6 +98,20 @@ describe('messaging: refused messages', () => {
     await run(AUTHORITY_DISAGREEMENT_MS - HOUR)
     expect(failed).to.deep.equal([])
     await run(2 * HOUR)
+    expect(failed).to.deep.equal([{ id: sent.id, to: 'PL', code: 'ERR_UNKNOWN_AUTHORITY' }])
+  })
+
+  it('counts an authority disagreement from its first refusal: a message that waited out an outage is not abandoned at once', async () => {
+    answer = { code: 'ERR_UNKNOWN_AUTHORITY', message: 'PL lists no authority pl-krakow' }
+    offline = true
+    const sent = await send('pl-krakow')
+    await run(2 * AUTHORITY_DISAGREEMENT_MS)
+    offline = false
+    await run(AUTHORITY_DISAGREEMENT_MS - 2 * HOUR)
+    expect(failed).to.deep.equal([])
+    expect(messaging.outboxDepth()).to.equal(1)
+    // Retries come at most an hour apart here, the first refusal up to an hour after the outage.
+    await run(4 * HOUR)
     expect(failed).to.deep.equal([{ id: sent.id, to: 'PL', code: 'ERR_UNKNOWN_AUTHORITY' }])
   })
 

@@ -5,7 +5,7 @@
  * forgets the outbox entry. A duplicate gets the stored receipt, never a second copy.
  */
 import {
-  DIRECT_MESSAGE_KINDS, MAX_MESSAGE_AGE_MS, RECEIPT_KIND, REPLY_KINDS,
+  DIRECT_MESSAGE_KINDS, MAX_CLOCK_SKEW_MS, MAX_MESSAGE_AGE_MS, RECEIPT_KIND, REPLY_KINDS,
   DuplicateMessageError, ImiError, UnknownAuthorityError, ReceiptMismatchError, StaleMessageError, WrongRecipientError, WrongSenderPeerError,
   checkReceipt, decodeReply, encodeReply, encodeWire, parseCompact, peekEnvelopeId, receiptBodyFor, signEnvelope, verifyEnvelope,
   type CryptoSuite, type EnvelopeDraft, type Json, type Signer, type VerifiedEnvelope, type WireEnvelope
@@ -93,6 +93,13 @@ export class Messaging extends EventTarget {
    */
   private readonly frames = new Map<string, Frame>()
   private cachedBytes = 0
+  /**
+   * Since when each message has been refused ERR_UNKNOWN_AUTHORITY while this node lists
+   * the authority: the disagreement's window counts from its first refusal, not from the
+   * message's creation (a message that waited out an outage is not abandoned at once).
+   * In memory: after a restart it counts again, within the replay window still.
+   */
+  private readonly disagreeing = new Map<string, number>()
   /** What the last double-check of a refused authority found ("country/id"), and when. */
   private readonly rechecked = new Map<string, { readonly at: number, readonly status: Promise<AuthorityStatus> }>()
 
@@ -110,6 +117,7 @@ export class Messaging extends EventTarget {
   stop (): void {
     this.outbox.stop()
     this.frames.clear()
+    this.disagreeing.clear()
     this.cachedBytes = 0
   }
 
@@ -292,7 +300,13 @@ export class Messaging extends EventTarget {
       const ageMs = this.components.clock.now() - sent.hdr.created
       if (reply.error.code !== 'ERR_UNKNOWN_AUTHORITY') throw refusalFrom(entry.to, reply.error, {}, ageMs)
       const senderListsAuthorities = await this.listsAuthoritiesOf(sent)
-      const refusal = refusalFrom(entry.to, reply.error, { senderListsAuthorities }, ageMs)
+      const now = this.components.clock.now()
+      const since = this.disagreeing.get(sent.id) ?? now
+      if (senderListsAuthorities) this.disagreeing.set(sent.id, since)
+      // Past the replay window the message's age decides; within it, how long the views have disagreed.
+      const refusedForMs = ageMs > MAX_MESSAGE_AGE_MS + MAX_CLOCK_SKEW_MS ? ageMs : now - since
+      const refusal = refusalFrom(entry.to, reply.error, { senderListsAuthorities }, refusedForMs)
+      if (refusal instanceof PermanentRefusalError) this.disagreeing.delete(sent.id)
       if (!(refusal instanceof PermanentRefusalError)) this.components.logger.warn('receiver does not list an authority this node lists: keeping the message, retrying', { id: sent.id, peer: entry.to })
       throw refusal
     }
@@ -311,6 +325,7 @@ export class Messaging extends EventTarget {
     // reaches the receiver, and it answers a duplicate with the very same receipt.
     { durable: false })
     this.forgetFrame(sent.id)
+    this.disagreeing.delete(sent.id)
     this.dispatchEvent(new CustomEvent('delivered', { detail: { id: sent.id, to: entry.to, latencyMs: receiptAt - sent.hdr.created } }))
   }
 
@@ -324,6 +339,7 @@ export class Messaging extends EventTarget {
       { type: 'del', bucket: Bucket.outbox, key: sent.id }
     ])
     this.forgetFrame(sent.id)
+    this.disagreeing.delete(sent.id)
     this.components.logger.warn('delivery abandoned', { id: sent.id, peer: entry.to, code: err.code })
     this.dispatchEvent(new CustomEvent('failed', { detail: { id: sent.id, to: entry.to, code: err.code } }))
   }

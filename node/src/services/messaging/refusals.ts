@@ -22,7 +22,7 @@ export interface RefusalContext {
    * an ERR_UNKNOWN_AUTHORITY means the two nodes' views disagree, one of them stale (the
    * receiver just restarted, or has not fetched the new authority yet): the message is
    * kept and retried until the views agree, or for AUTHORITY_DISAGREEMENT_MS at most
-   * (see `retryWindowMs`), then abandoned and shown as failed.
+   * after the first such refusal (see `retryWindowMs`), then abandoned and shown as failed.
    */
   readonly senderListsAuthorities?: boolean
 }
@@ -66,8 +66,9 @@ export function retryWindowMs (code: string): number {
 }
 
 /**
- * The error a refusal becomes on the sending side. `ageMs` (how long ago the message
- * was created) past `retryWindowMs` makes any refusal permanent.
+ * The error a refusal becomes on the sending side. `ageMs` past `retryWindowMs` makes any
+ * refusal permanent: how long ago the message was created, or, for an authority
+ * disagreement, how long the receiver has refused it so (its first such refusal).
  */
 export function refusalFrom (peer: string, error: { code: string, message: string }, context: RefusalContext = {}, ageMs = 0): RefusalError {
   const message = `${peer} refused: ${error.message}`
