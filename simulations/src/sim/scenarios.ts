@@ -81,6 +81,9 @@ export const BUILT_IN_SCENARIOS: Readonly<Record<string, Readonly<Record<string,
     // grow with what the nodes hold: the year slowed from 4.5 s to over 20 s a simulated
     // day by day 40. Four hours is fine enough for answer times counted in days.
     stepHours: 4,
+    // And the safety-net scans once a simulated day (reminders and overdue marks then land
+    // within a day of their time, which answer times counted in days do not notice).
+    node: { safetyScanHours: 24 },
     faults: [
       { at: 100, kind: 'crash', nodes: ['DE'] },
       { at: 102, kind: 'restart', nodes: ['DE'] }
