@@ -26,11 +26,18 @@ import type { RateLimiter } from '../rate-limit.js'
 /** Ids per page (about 30 bytes each), and envelopes per request for the ones missing. */
 const ID_PAGE = 500
 const WANT_BATCH = 100
-const MAX_ID_CHARS = 128
 const MAX_EPOCH_CHARS = 64
 const TIMEOUT_MS = 10_000
 const MAX_PAGES = 1000
+/** What a reply may weigh: a batch of envelopes. Only a catch-up reads these, from a peer it chose to ask. */
 const MAX_DATA = MAX_WIRE_BYTES * WANT_BATCH + 1024
+/**
+ * What a request may weigh: a mark, or a batch of ids (about 2.5 KiB). The server reads
+ * requests from any member, so it buffers no more than a few of these per stream.
+ */
+const MAX_REQUEST = 16 * 1024
+/** An envelope id as the protocol decodes hdr.id (protocol/src/schema.ts ID_PATTERN). */
+const ENVELOPE_ID = /^[A-Za-z0-9_-]{22}$/
 /** Version 1: envelopes created since a time, a page at a time. */
 const V1_PAGE = 100
 
@@ -104,7 +111,7 @@ export class BroadcastSync {
   }
 
   private async serve (stream: Stream): Promise<void> {
-    const lp = lpStream(stream, { maxDataLength: MAX_DATA })
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST, maxBufferSize: 4 * MAX_REQUEST })
     try {
       const req = await readJson(lp)
       const page = await this.broadcaster.arrivedSince(markOf(req), ID_PAGE)
@@ -112,7 +119,7 @@ export class BroadcastSync {
       // Then the envelopes the peer lacks, a batch at a time, until it asks for none.
       for (let i = 0; i <= ID_PAGE / WANT_BATCH; i++) {
         const want = (await readJson(lp)).want
-        const ids = Array.isArray(want) ? want.filter((x): x is string => typeof x === 'string' && x.length <= MAX_ID_CHARS).slice(0, WANT_BATCH) : []
+        const ids = Array.isArray(want) ? want.filter((x): x is string => typeof x === 'string' && ENVELOPE_ID.test(x)).slice(0, WANT_BATCH) : []
         if (ids.length === 0) break
         await writeJson(lp, { entries: await this.broadcaster.envelopes(ids) })
       }
@@ -141,7 +148,7 @@ export class BroadcastSync {
     try {
       for (let n = 0; n < MAX_PAGES; n++) {
         const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal: AbortSignal.timeout(TIMEOUT_MS) })
-        const lp = lpStream(stream, { maxDataLength: MAX_DATA })
+        const lp = lpStream(stream, { maxDataLength: MAX_DATA, maxBufferSize: MAX_DATA + 16 })
         let page: IdPage
         let pending: SyncRetry[]
         try {
@@ -272,13 +279,13 @@ const count = (x: unknown): x is number => typeof x === 'number' && Number.isSaf
 /** A peer's mark as sent to us; anything else asks from the start. */
 function markOf (req: Record<string, unknown>): SyncMark | undefined {
   if (typeof req.epoch !== 'string' || req.epoch.length > MAX_EPOCH_CHARS || !count(req.after)) return undefined
-  return { epoch: req.epoch, after: req.after, ...(typeof req.id === 'string' && req.id.length <= MAX_ID_CHARS && { id: req.id }) }
+  return { epoch: req.epoch, after: req.after, ...(typeof req.id === 'string' && ENVELOPE_ID.test(req.id) && { id: req.id }) }
 }
 
 function idPageOf (r: Record<string, unknown>): IdPage {
   const ids = r.ids
   if (typeof r.epoch !== 'string' || r.epoch.length === 0 || r.epoch.length > MAX_EPOCH_CHARS || !count(r.from) || !count(r.next) || r.next < r.from ||
-    typeof r.more !== 'boolean' || !Array.isArray(ids) || ids.length > ID_PAGE || !ids.every((x) => typeof x === 'string' && x.length <= MAX_ID_CHARS)) {
+    typeof r.more !== 'boolean' || !Array.isArray(ids) || ids.length > ID_PAGE || !ids.every((x) => typeof x === 'string' && ENVELOPE_ID.test(x))) {
     throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
   }
   return { epoch: r.epoch, from: r.from, ids: ids as string[], next: r.next, more: r.more }

@@ -6,7 +6,8 @@
  * that issues an alert before catching up still pulls the older ones.
  */
 import { expect } from 'chai'
-import { ALERT_KIND, encodeWire, signEnvelope, type AlertContent, type AuthorityEntry, type Json } from '@imi/protocol'
+import { lpStream } from '@libp2p/utils'
+import { ALERT_KIND, encodeWire, protocolId, signEnvelope, type AlertContent, type AuthorityEntry, type Json } from '@imi/protocol'
 import { nodeCrypto, type ImiNode } from '../../src/index.js'
 import type { Actor } from '../../src/services/accounts/permissions.js'
 import { ANTI_ENTROPY_INTERVAL_MS } from '../../src/services/broadcast/anti-entropy.js'
@@ -160,6 +161,30 @@ describe('broadcast catch-up between real nodes', function () {
     expect(await statusOn('CZ', alert)).to.not.equal('withdrawn')
     expect(await syncOf(node('CZ')).pullFrom(peerOf('CZ', 'PL'))).to.equal(1)
     expect(await statusOn('CZ', alert)).to.equal('withdrawn')
+  })
+
+  it('the catch-up server reads requests of 16 KiB at most, and only ids shaped as envelope ids (issue 5)', async () => {
+    const { issued } = await issueAndWithdrawAtPl()
+    const ask = async (want: unknown[]): Promise<unknown> => {
+      const stream = await node('CZ').libp2p!.dialProtocol(peerOf('CZ', 'PL')!, protocolId(TEST_FED, 'broadcast-sync', '2.0.0'))
+      const lp = lpStream(stream)
+      const send = async (v: unknown): Promise<void> => { await lp.write(new TextEncoder().encode(JSON.stringify(v))) }
+      const read = async (): Promise<Record<string, unknown>> => JSON.parse(new TextDecoder().decode((await lp.read({ signal: AbortSignal.timeout(5_000) })).subarray())) as Record<string, unknown>
+      try {
+        await send({})
+        await read()
+        await send({ want })
+        return (await read()).entries
+      } catch (err) {
+        return err as Error
+      } finally {
+        stream.abort(new Error('done'))
+      }
+    }
+    // A small request is served; an id not shaped as one is not even looked up.
+    expect(await ask([issued, `${issued}/x`])).to.have.length(1)
+    // 700 copies of a real id (about 17 KiB): the server refuses to read it.
+    expect(await ask(Array.from({ length: 700 }, () => issued))).to.be.instanceOf(Error)
   })
 
   it('a node back after three days that issues an alert before catching up still pulls the older ones (item 3)', async () => {
