@@ -27,7 +27,13 @@ import type { RateLimiter } from '../rate-limit.js'
 const ID_PAGE = 500
 const WANT_BATCH = 100
 const MAX_EPOCH_CHARS = 64
+/** How long one message (a read, a write) may take. */
 const TIMEOUT_MS = 10_000
+/**
+ * How long one catch-up, or the serving of one, may take overall (real time): a slow peer
+ * answering each message just in time does not keep one alive for hours.
+ */
+export const PULL_DEADLINE_MS = 2 * 60_000
 const MAX_PAGES = 1000
 /** What a reply may weigh: a batch of envelopes. Only a catch-up reads these, from a peer it chose to ask. */
 const MAX_DATA = MAX_WIRE_BYTES * WANT_BATCH + 1024
@@ -64,6 +70,10 @@ export class BroadcastSync {
   private readonly libp2p: ImiLibp2p
   private readonly broadcaster: Broadcaster
   private readonly log: Logger
+  /** Aborted by stop(): every catch-up and serving in flight ends. */
+  private stopping = new AbortController()
+  /** How long one catch-up may take overall (tests shorten it). */
+  pullDeadlineMs = PULL_DEADLINE_MS
 
   constructor (private readonly components: BroadcastSyncComponents, federationId: string, init: AntiEntropyInit = {}) {
     this.libp2p = components.libp2p
@@ -73,11 +83,12 @@ export class BroadcastSync {
     this.protocolV1 = protocolId(federationId, 'broadcast-sync')
     this.antiEntropy = new AntiEntropy({
       clock: components.clock, randomBytes: components.randomBytes, logger: components.logger,
-      peers: async () => await this.peers(), pull: async (peer) => await this.pullFrom(peerIdFromString(peer))
+      peers: async () => await this.peers(), pull: async (peer, signal) => await this.pullFrom(peerIdFromString(peer), signal)
     }, init)
   }
 
   async start (): Promise<void> {
+    if (this.stopping.signal.aborted) this.stopping = new AbortController()
     const limited = (serve: (stream: Stream) => Promise<void>) => async (stream: Stream, connection: Connection) => {
       if (this.components.limiter !== undefined && !this.components.limiter.take(connection.remotePeer.toString())) {
         stream.abort(new Error('rate limited'))
@@ -94,6 +105,12 @@ export class BroadcastSync {
   stop (): void {
     this.antiEntropy.stop()
     this.libp2p.removeEventListener('peer:identify', this.onIdentify)
+    this.stopping.abort(new Error('broadcast sync stopped'))
+  }
+
+  /** A signal for one catch-up or serving: its overall deadline, the caller's signal, or stop(). */
+  private deadline (signal?: AbortSignal): AbortSignal {
+    return AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.pullDeadlineMs), ...(signal !== undefined ? [signal] : [])])
   }
 
   private readonly onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
@@ -112,51 +129,60 @@ export class BroadcastSync {
 
   private async serve (stream: Stream): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST, maxBufferSize: 4 * MAX_REQUEST })
+    const signal = this.deadline()
+    const onAbort = (): void => { stream.abort(signal.reason as Error) }
+    signal.addEventListener('abort', onAbort, { once: true })
     try {
-      const req = await readJson(lp)
+      const req = await readJson(lp, signal)
       const page = await this.broadcaster.arrivedSince(markOf(req), ID_PAGE)
-      await writeJson(lp, page)
+      await writeJson(lp, page, signal)
       // Then the envelopes the peer lacks, a batch at a time, until it asks for none.
       for (let i = 0; i <= ID_PAGE / WANT_BATCH; i++) {
-        const want = (await readJson(lp)).want
+        const want = (await readJson(lp, signal)).want
         const ids = Array.isArray(want) ? want.filter((x): x is string => typeof x === 'string' && ENVELOPE_ID.test(x)).slice(0, WANT_BATCH) : []
         if (ids.length === 0) break
-        await writeJson(lp, { entries: await this.broadcaster.envelopes(ids) })
+        await writeJson(lp, { entries: await this.broadcaster.envelopes(ids) }, signal)
       }
-      await stream.close()
+      await stream.close({ signal })
     } catch (err) {
       stream.abort(err as Error)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
   }
 
   /** Catches up from `peer` since the mark of the last catch-up from it; returns how many envelopes were new. */
-  async pullFrom (peer: PeerId): Promise<number> {
+  async pullFrom (peer: PeerId, signal?: AbortSignal): Promise<number> {
     const key = peer.toString()
     let running = this.pulling.get(key)
     if (running === undefined) {
-      running = this.pull(peer).finally(() => this.pulling.delete(key))
+      running = this.pull(peer, this.deadline(signal)).finally(() => this.pulling.delete(key))
       this.pulling.set(key, running)
     }
     return await running
   }
 
-  private async pull (peer: PeerId): Promise<number> {
+  private async pull (peer: PeerId, signal: AbortSignal): Promise<number> {
     const key = peer.toString()
     let mark = await this.components.marks.get(key)
     let retries = await this.components.marks.retries(key)
     let accepted = 0
     try {
       for (let n = 0; n < MAX_PAGES; n++) {
-        const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal: AbortSignal.timeout(TIMEOUT_MS) })
+        signal.throwIfAborted()
+        const stream = await this.libp2p.dialProtocol(peer, this.protocol, { signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) })
         const lp = lpStream(stream, { maxDataLength: MAX_DATA, maxBufferSize: MAX_DATA + 16 })
+        // A write waiting for 'drain' or a read in flight ends with the stream.
+        const onAbort = (): void => { stream.abort(signal.reason as Error) }
+        signal.addEventListener('abort', onAbort, { once: true })
         let page: IdPage
         let pending: SyncRetry[]
         try {
-          await writeJson(lp, mark ?? {})
-          page = idPageOf(await readJson(lp, this.stats))
+          await writeJson(lp, mark ?? {}, signal)
+          page = idPageOf(await readJson(lp, signal, this.stats))
           this.stats.pages++
           this.stats.ids += page.ids.length
-          const first = await this.fetchMissing(lp, page.ids, key)
+          const first = await this.fetchMissing(lp, page.ids, key, signal)
           accepted += first.accepted
           // Then, once the rest of the page is in, one more batch: what was refused for now
           // (a withdrawal listed before its alert) and what earlier catch-ups were refused.
@@ -166,13 +192,14 @@ export class BroadcastSync {
           const candidates: SyncRetry[] = []
           for (const r of earlier.values()) if (!await this.broadcaster.has(r.id)) candidates.push(r)
           const again = candidates.slice(0, WANT_BATCH)
-          const second = await this.fetch(lp, again.map((r) => r.id), key)
+          const second = await this.fetch(lp, again.map((r) => r.id), key, signal)
           accepted += second.accepted
           // Kept: still refused for now, and those not asked this time. Dropped: taken, refused for good, or no longer served.
           pending = [...again.filter((r) => second.temporary.includes(r.id)), ...candidates.slice(WANT_BATCH)]
-          await writeJson(lp, { want: [] })
+          await writeJson(lp, { want: [] }, signal)
         } finally {
-          await stream.close().catch(() => {})
+          signal.removeEventListener('abort', onAbort)
+          await stream.close({ signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) }).catch(() => { stream.abort(new Error('not closed in time')) })
         }
         // Too many to keep: the mark stays before this page, which is listed again next time.
         if (pending.length > MAX_RETRIES) break
@@ -194,18 +221,18 @@ export class BroadcastSync {
    * after the one it follows (a withdrawal after its alert) as it did on the peer. Ones
    * another catch-up is fetching are waited for first, then asked for if still missing.
    */
-  private async fetchMissing (lp: Lp, ids: readonly string[], peer: string): Promise<Fetched> {
+  private async fetchMissing (lp: Lp, ids: readonly string[], peer: string, signal: AbortSignal): Promise<Fetched> {
     const missing: string[] = []
     for (const id of ids) if (!await this.broadcaster.has(id)) missing.push(id)
     const elsewhere = missing.map((id) => this.fetching.get(id)).filter((p) => p !== undefined)
-    if (elsewhere.length > 0) await Promise.all(elsewhere)
+    if (elsewhere.length > 0) await raceAbort(Promise.all(elsewhere), signal)
     const want: string[] = []
     for (const id of missing) if (!await this.broadcaster.has(id)) want.push(id)
-    return await this.fetch(lp, want, peer)
+    return await this.fetch(lp, want, peer, signal)
   }
 
   /** Fetches `ids` and hands each to the pipeline; returns how many were new, and the ids refused for now (refusals.ts). */
-  private async fetch (lp: Lp, ids: readonly string[], peer: string): Promise<Fetched> {
+  private async fetch (lp: Lp, ids: readonly string[], peer: string, signal: AbortSignal): Promise<Fetched> {
     const out = { accepted: 0, temporary: [] as string[] }
     if (ids.length === 0) return out
     let done!: () => void
@@ -214,8 +241,8 @@ export class BroadcastSync {
     try {
       for (let i = 0; i < ids.length; i += WANT_BATCH) {
         const want = ids.slice(i, i + WANT_BATCH)
-        await writeJson(lp, { want })
-        const reply = await readJson(lp, this.stats)
+        await writeJson(lp, { want }, signal)
+        const reply = await readJson(lp, signal, this.stats)
         if (!Array.isArray(reply.entries) || reply.entries.length > want.length) throw new ImiError('ERR_SYNC_REPLY', 'malformed sync reply')
         this.stats.fetched += reply.entries.length
         for (const raw of reply.entries as unknown[]) {
@@ -242,16 +269,21 @@ export class BroadcastSync {
 
   /** Version 1, for peers not upgraded yet: the envelopes created since a time, a page at a time. */
   private async serveV1 (stream: Stream): Promise<void> {
-    const lp = lpStream(stream, { maxDataLength: MAX_WIRE_BYTES * V1_PAGE + 1024 })
+    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST, maxBufferSize: 4 * MAX_REQUEST })
+    const signal = this.deadline()
+    const onAbort = (): void => { stream.abort(signal.reason as Error) }
+    signal.addEventListener('abort', onAbort, { once: true })
     try {
-      const req = await readJson(lp)
+      const req = await readJson(lp, signal)
       const since = typeof req.since === 'number' && Number.isSafeInteger(req.since) ? req.since : 0
       const page = await this.broadcaster.since(since, V1_PAGE + 1)
       const entries = page.slice(0, V1_PAGE)
-      await writeJson(lp, { entries: entries.map((e) => e.wire), more: page.length > V1_PAGE, next: entries.at(-1)?.created ?? since })
-      await stream.close()
+      await writeJson(lp, { entries: entries.map((e) => e.wire), more: page.length > V1_PAGE, next: entries.at(-1)?.created ?? since }, signal)
+      await stream.close({ signal })
     } catch (err) {
       stream.abort(err as Error)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
     }
   }
 }
@@ -262,16 +294,30 @@ interface Fetched { readonly accepted: number, readonly temporary: string[] }
 
 interface IdPage { readonly epoch: string, readonly from: number, readonly ids: string[], readonly next: number, readonly more: boolean }
 
-async function readJson (lp: Lp, counted?: { bytes: number }): Promise<Record<string, unknown>> {
-  const bytes = (await lp.read({ signal: AbortSignal.timeout(TIMEOUT_MS) })).subarray()
+/** Each message within TIMEOUT_MS, and within the exchange's `signal` (its deadline, or stop). */
+const within = (signal?: AbortSignal): AbortSignal => signal === undefined ? AbortSignal.timeout(TIMEOUT_MS) : AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)])
+
+async function raceAbort<T> (work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort!: () => void
+  const aborted = new Promise<never>((_resolve, reject) => { onAbort = () => { reject(signal.reason) }; signal.addEventListener('abort', onAbort, { once: true }) })
+  try {
+    return await Promise.race([work, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
+async function readJson (lp: Lp, signal?: AbortSignal, counted?: { bytes: number }): Promise<Record<string, unknown>> {
+  const bytes = (await lp.read({ signal: within(signal) })).subarray()
   if (counted !== undefined) counted.bytes += bytes.length
   const value: unknown = JSON.parse(new TextDecoder().decode(bytes))
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ImiError('ERR_SYNC_REPLY', 'not a sync message')
   return value as Record<string, unknown>
 }
 
-async function writeJson (lp: Lp, value: unknown): Promise<void> {
-  await lp.write(new TextEncoder().encode(JSON.stringify(value)))
+async function writeJson (lp: Lp, value: unknown, signal?: AbortSignal): Promise<void> {
+  await lp.write(new TextEncoder().encode(JSON.stringify(value)), { signal: within(signal) })
 }
 
 const count = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0

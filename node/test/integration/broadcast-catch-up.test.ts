@@ -127,6 +127,8 @@ describe('broadcast catch-up between real nodes', function () {
     const gossip = pl.broadcaster.gossip
     pl.broadcaster.gossip = undefined
     const alert = await issue('PL')
+    // Events of one alert in the same millisecond are ordered by id: the withdrawal must come later.
+    await new Promise((resolve) => setTimeout(resolve, 5))
     await pl.alerts.withdraw(handlerOf('PL'), alert, 'issued in error')
     pl.broadcaster.gossip = gossip
     const last: Array<[string, string]> = []
@@ -185,6 +187,26 @@ describe('broadcast catch-up between real nodes', function () {
     expect(await ask([issued, `${issued}/x`])).to.have.length(1)
     // 700 copies of a real id (about 17 KiB): the server refuses to read it.
     expect(await ask(Array.from({ length: 700 }, () => issued))).to.be.instanceOf(Error)
+  })
+
+  it('a catch-up from a peer that never answers ends at its overall deadline, and at stop(), not after each message\'s timeout (issue 5)', async () => {
+    const proto = protocolId(TEST_FED, 'broadcast-sync', '2.0.0')
+    type Sync = { pullFrom(p: unknown): Promise<number>, pullDeadlineMs: number, stop(): void }
+    const sync = (node('CZ') as unknown as { broadcastSync: Sync }).broadcastSync
+    const pl = node('PL').libp2p!
+    await pl.unhandle(proto)
+    await pl.handle(proto, async () => { await new Promise(() => {}) })
+    sync.pullDeadlineMs = 500
+    let started = Date.now()
+    expect(await sync.pullFrom(peerOf('CZ', 'PL'))).to.equal(0)
+    expect(Date.now() - started).to.be.below(3_000)
+    sync.pullDeadlineMs = 120_000
+    started = Date.now()
+    const pulling = sync.pullFrom(peerOf('CZ', 'PL'))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    sync.stop()
+    expect(await pulling).to.equal(0)
+    expect(Date.now() - started).to.be.below(3_000)
   })
 
   it('a node back after three days that issues an alert before catching up still pulls the older ones (item 3)', async () => {

@@ -145,7 +145,7 @@ describe('broadcast catch-up refusals', () => {
 })
 
 describe('broadcast anti-entropy rounds', () => {
-  const make = (peers: string[], pull: (p: string) => Promise<number>) => {
+  const make = (peers: string[], pull: (p: string, signal: AbortSignal) => Promise<number>) => {
     const clock = new ManualClock(1_000_000)
     const ae = new AntiEntropy({ clock, randomBytes, logger: silentLogger, peers: async () => peers, pull }, { intervalMs: 60_000, fanout: 3 })
     return { clock, ae }
@@ -200,6 +200,43 @@ describe('broadcast anti-entropy rounds', () => {
     expect(calls).to.be.greaterThan(1)
     ae.stop()
     release()
+  })
+
+  it('one slow peer does not hold up a round, nor the next ones: past the round\'s deadline its catch-up is told to stop (issue 5)', async () => {
+    const clock = new ManualClock(1_000_000)
+    const signals: AbortSignal[] = []
+    const ae = new AntiEntropy({
+      clock, randomBytes, logger: silentLogger, peers: async () => ['slow', 'a', 'b'],
+      pull: async (peer, signal) => {
+        if (peer !== 'slow') return 1
+        signals.push(signal)
+        return await new Promise<number>(() => {}) // a peer that never answers, and a pull that ignores its signal
+      }
+    }, { intervalMs: 60_000, fanout: 3, roundDeadlineMs: 50 })
+    ae.start()
+    clock.advance(66_000)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(ae.rounds).to.equal(1)
+    expect(ae.pulled).to.equal(2)
+    expect(signals).to.have.length(1)
+    expect(signals[0]!.aborted).to.equal(true)
+    clock.advance(66_000)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(ae.rounds).to.equal(2)
+    ae.stop()
+  })
+
+  it('stop() aborts the catch-ups in flight (issue 5)', async () => {
+    let seen: AbortSignal | undefined
+    const { clock, ae } = make(['a'], async (_peer, signal) => { seen = signal; return await new Promise<number>(() => {}) })
+    ae.start()
+    clock.advance(66_000)
+    await flush()
+    expect(seen?.aborted).to.equal(false)
+    ae.stop()
+    expect(seen?.aborted).to.equal(true)
+    await flush()
+    expect(ae.rounds).to.equal(1)
   })
 
   it('a failed catch-up does not stop the rounds', async () => {

@@ -17,6 +17,11 @@ import type { Logger } from '../logger.js'
 export const ANTI_ENTROPY_INTERVAL_MS = 10 * 60_000
 /** How many peers a round asks. */
 export const ANTI_ENTROPY_FANOUT = 3
+/**
+ * How long a round waits for its catch-ups (real time: network time, whatever clock the
+ * node runs on). A slow peer's catch-up is told to stop then; the round does not wait for it.
+ */
+export const ANTI_ENTROPY_ROUND_DEADLINE_MS = 3 * 60_000
 
 export interface AntiEntropyComponents {
   readonly clock: Clock
@@ -24,19 +29,23 @@ export interface AntiEntropyComponents {
   readonly logger: Logger
   /** Connected peers that serve catch-up. */
   readonly peers: () => Promise<readonly string[]>
-  /** One catch-up from `peer`; resolves with how many envelopes were new. */
-  readonly pull: (peer: string) => Promise<number>
+  /** One catch-up from `peer`; resolves with how many envelopes were new. It stops when `signal` aborts. */
+  readonly pull: (peer: string, signal: AbortSignal) => Promise<number>
 }
 
 export interface AntiEntropyInit {
   readonly intervalMs?: number
   readonly fanout?: number
+  readonly roundDeadlineMs?: number
 }
 
 export class AntiEntropy {
   private readonly intervalMs: number
   private readonly fanout: number
+  private readonly roundDeadlineMs: number
   private cancel: (() => void) | undefined
+  /** Aborts the catch-ups of the rounds in flight (stop). */
+  private inFlight = new AbortController()
   private running = false
   /** Rounds completed, and envelopes they brought: for tests and metrics. */
   rounds = 0
@@ -45,6 +54,7 @@ export class AntiEntropy {
   constructor (private readonly components: AntiEntropyComponents, init: AntiEntropyInit = {}) {
     this.intervalMs = init.intervalMs ?? ANTI_ENTROPY_INTERVAL_MS
     this.fanout = init.fanout ?? ANTI_ENTROPY_FANOUT
+    this.roundDeadlineMs = init.roundDeadlineMs ?? ANTI_ENTROPY_ROUND_DEADLINE_MS
   }
 
   start (): void {
@@ -57,12 +67,31 @@ export class AntiEntropy {
     this.running = false
     this.cancel?.()
     this.cancel = undefined
+    this.inFlight.abort(new Error('anti-entropy stopped'))
+    this.inFlight = new AbortController()
   }
 
-  /** One round now: a few peers at random. Returns how many envelopes were new. */
+  /**
+   * One round now: a few peers at random. Returns how many envelopes were new, counting
+   * the catch-ups done by the round's deadline; the others are told to stop.
+   */
   async round (): Promise<number> {
     const chosen = this.pick([...await this.components.peers().catch(() => [])])
-    const counts = await Promise.all(chosen.map(async (peer) => await this.components.pull(peer).catch(() => 0)))
+    const deadline = new AbortController()
+    const signal = AbortSignal.any([deadline.signal, this.inFlight.signal])
+    const counts: number[] = []
+    const pulls = Promise.allSettled(chosen.map(async (peer) => { counts.push(await this.components.pull(peer, signal)) }))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.roundDeadlineMs)
+      signal.addEventListener('abort', () => { resolve() }, { once: true })
+    })
+    try {
+      await Promise.race([pulls, late])
+    } finally {
+      clearTimeout(timer)
+      deadline.abort(new Error('anti-entropy round deadline'))
+    }
     const pulled = counts.reduce((a, b) => a + b, 0)
     this.rounds++
     this.pulled += pulled
