@@ -83,7 +83,8 @@ export class BroadcastSync {
     this.protocolV1 = protocolId(federationId, 'broadcast-sync')
     this.antiEntropy = new AntiEntropy({
       clock: components.clock, randomBytes: components.randomBytes, logger: components.logger,
-      peers: async () => await this.peers(), pull: async (peer, signal) => await this.pullFrom(peerIdFromString(peer), signal)
+      peers: async () => await this.peers(), pull: async (peer, signal) => await this.pullFrom(peerIdFromString(peer), signal),
+      tidy: async () => { await this.forgetLeftMembers() }
     }, init)
   }
 
@@ -106,6 +107,12 @@ export class BroadcastSync {
     this.antiEntropy.stop()
     this.libp2p.removeEventListener('peer:identify', this.onIdentify)
     this.stopping.abort(new Error('broadcast sync stopped'))
+  }
+
+  /** Deletes the catch-up marks of peers that left the roster (checked before each anti-entropy round). */
+  async forgetLeftMembers (): Promise<void> {
+    const gone = await this.components.marks.forgetUnless((peer) => this.broadcaster.isMemberPeer(peer))
+    if (gone.length > 0) this.log.info('catch-up marks of peers no longer in the roster deleted', { peers: gone.join(' ') })
   }
 
   /** A signal for one catch-up or serving: its overall deadline, the caller's signal, or stop(). */

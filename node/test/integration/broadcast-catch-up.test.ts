@@ -8,7 +8,7 @@
 import { expect } from 'chai'
 import { lpStream } from '@libp2p/utils'
 import { ALERT_KIND, encodeWire, protocolId, signEnvelope, type AlertContent, type AuthorityEntry, type Json } from '@imi/protocol'
-import { nodeCrypto, type ImiNode } from '../../src/index.js'
+import { generateIdentity, nodeCrypto, type ImiNode } from '../../src/index.js'
 import type { Actor } from '../../src/services/accounts/permissions.js'
 import { ANTI_ENTROPY_INTERVAL_MS } from '../../src/services/broadcast/anti-entropy.js'
 import { eventually, makeFederation, TEST_FED, type TestFederation } from '../fixtures/federation.js'
@@ -187,6 +187,17 @@ describe('broadcast catch-up between real nodes', function () {
     expect(await ask([issued, `${issued}/x`])).to.have.length(1)
     // 700 copies of a real id (about 17 KiB): the server refuses to read it.
     expect(await ask(Array.from({ length: 700 }, () => issued))).to.be.instanceOf(Error)
+  })
+
+  it('an anti-entropy round deletes the catch-up marks of peers that left the roster, and keeps members\' (issue 5)', async () => {
+    const cz = node('CZ')
+    const left = (await generateIdentity()).peerId
+    await cz.store.commit([{ type: 'put', bucket: Bucket.broadcastMarks, key: left, value: { epoch: 'gone', after: 3 } }])
+    const sync = (cz as unknown as { broadcastSync: { antiEntropy: { round(): Promise<number> } } }).broadcastSync
+    await sync.antiEntropy.round()
+    expect(await cz.store.get(Bucket.broadcastMarks, left)).to.equal(undefined)
+    // CZ pulled from PL in the tests above: that mark stays.
+    expect(await cz.store.get(Bucket.broadcastMarks, fed.member('PL').identity.peerId)).to.not.equal(undefined)
   })
 
   it('a catch-up from a peer that never answers ends at its overall deadline, and at stop(), not after each message\'s timeout (issue 5)', async () => {

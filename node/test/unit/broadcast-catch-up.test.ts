@@ -112,6 +112,27 @@ describe('broadcast catch-up watermarks', () => {
   })
 })
 
+describe('broadcast catch-up marks of members that left', () => {
+  it('are deleted, with their envelopes to ask for again; members\' stay (issue 5)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'imi-catch-up-'))
+    const store = new Store(dir, { sync: false })
+    await store.open()
+    try {
+      const marks = new SyncMarks({ store })
+      await marks.advance('stays', { epoch: 'e1', after: 5 }, 0, [{ id: 'w', since: 1 }])
+      await marks.advance('left', { epoch: 'e2', after: 7 }, 0, [{ id: 'v', since: 1 }])
+      expect(await marks.forgetUnless((peer) => peer === 'stays')).to.deep.equal(['left'])
+      expect(await marks.get('left')).to.equal(undefined)
+      expect(await marks.retries('left')).to.deep.equal([])
+      expect(await marks.get('stays')).to.deep.equal({ epoch: 'e1', after: 5 })
+      expect(await marks.retries('stays')).to.deep.equal([{ id: 'w', since: 1 }])
+    } finally {
+      await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('broadcast catch-up refusals', () => {
   it('asks again for what this node may take later, and moves past what it never will', () => {
     for (const code of ['ERR_UNKNOWN_ALERT', 'ERR_UNKNOWN_NOTIFICATION', 'ERR_UNKNOWN_KEY', 'ERR_KEY_NOT_VALID_AT_TIME', 'ERR_FUTURE_MESSAGE', 'ERR_INTERNAL']) {

@@ -29,6 +29,8 @@ export interface AntiEntropyComponents {
   readonly logger: Logger
   /** Connected peers that serve catch-up. */
   readonly peers: () => Promise<readonly string[]>
+  /** Housekeeping before each round (the marks of members that left the roster). */
+  readonly tidy?: () => Promise<void>
   /** One catch-up from `peer`; resolves with how many envelopes were new. It stops when `signal` aborts. */
   readonly pull: (peer: string, signal: AbortSignal) => Promise<number>
 }
@@ -76,6 +78,7 @@ export class AntiEntropy {
    * the catch-ups done by the round's deadline; the others are told to stop.
    */
   async round (): Promise<number> {
+    await this.components.tidy?.().catch((err: Error) => { this.components.logger.debug('anti-entropy housekeeping failed', { error: err.message }) })
     const chosen = this.pick([...await this.components.peers().catch(() => [])])
     const deadline = new AbortController()
     const signal = AbortSignal.any([deadline.signal, this.inFlight.signal])

@@ -126,6 +126,9 @@ export class Broadcaster extends EventTarget {
     }
   }
 
+  /** Whether `peerId` speaks for a member of the roster now (catch-up marks are kept for members only). */
+  isMemberPeer (peerId: string): boolean { return this.components.roster().memberByPeerId(peerId) !== undefined }
+
   /** Counts a refusal by code: what peers tried, for metrics and tests. */
   noteRejected (code: string): void { this.rejected.set(code, (this.rejected.get(code) ?? 0) + 1) }
 

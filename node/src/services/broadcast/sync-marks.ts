@@ -66,6 +66,23 @@ export class SyncMarks {
     if (ops.length > 0) await this.components.store.commit(ops, undefined, { durable: false })
   }
 
+  /**
+   * Deletes the marks (and envelopes to ask for again) of peers that no longer speak for a
+   * member: a member that left the roster, or changed its peer. Returns the peers forgotten.
+   */
+  async forgetUnless (isMember: (peer: string) => boolean): Promise<string[]> {
+    const ops: WriteOp[] = []
+    const gone = new Set<string>()
+    for await (const [key] of this.components.store.entries(Bucket.broadcastMarks)) {
+      const peer = key.endsWith('/retry') ? key.slice(0, -'/retry'.length) : key
+      if (isMember(peer)) continue
+      ops.push({ type: 'del', bucket: Bucket.broadcastMarks, key })
+      gone.add(peer)
+    }
+    if (ops.length > 0) await this.components.store.commit(ops, undefined, { durable: false })
+    return [...gone]
+  }
+
   /** The envelopes refused for now in catch-ups from `peer`, oldest first. */
   async retries (peer: string): Promise<SyncRetry[]> {
     return await this.components.store.get<SyncRetry[]>(Bucket.broadcastMarks, retryKey(peer)) ?? []
