@@ -134,12 +134,27 @@ export class BroadcastSync {
     return out
   }
 
-  private async serve (stream: Stream): Promise<void> {
+  /**
+   * One served exchange: requests read with the small request limit, the whole of it
+   * within the serving deadline (which aborts the stream), any failure resetting it.
+   */
+  private async served (stream: Stream, exchange: (lp: Lp, signal: AbortSignal) => Promise<void>): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: MAX_REQUEST, maxBufferSize: 4 * MAX_REQUEST })
     const signal = this.deadline()
     const onAbort = (): void => { stream.abort(signal.reason as Error) }
     signal.addEventListener('abort', onAbort, { once: true })
     try {
+      await exchange(lp, signal)
+      await stream.close({ signal })
+    } catch (err) {
+      stream.abort(err as Error)
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  private async serve (stream: Stream): Promise<void> {
+    await this.served(stream, async (lp, signal) => {
       const req = await readJson(lp, signal)
       const page = await this.broadcaster.arrivedSince(markOf(req), ID_PAGE)
       await writeJson(lp, page, signal)
@@ -150,12 +165,7 @@ export class BroadcastSync {
         if (ids.length === 0) break
         await writeJson(lp, { entries: await this.broadcaster.envelopes(ids) }, signal)
       }
-      await stream.close({ signal })
-    } catch (err) {
-      stream.abort(err as Error)
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-    }
+    })
   }
 
   /** Catches up from `peer` since the mark of the last catch-up from it; returns how many envelopes were new. */
@@ -276,22 +286,13 @@ export class BroadcastSync {
 
   /** Version 1, for peers not upgraded yet: the envelopes created since a time, a page at a time. */
   private async serveV1 (stream: Stream): Promise<void> {
-    const lp = lpStream(stream, { maxDataLength: MAX_REQUEST, maxBufferSize: 4 * MAX_REQUEST })
-    const signal = this.deadline()
-    const onAbort = (): void => { stream.abort(signal.reason as Error) }
-    signal.addEventListener('abort', onAbort, { once: true })
-    try {
+    await this.served(stream, async (lp, signal) => {
       const req = await readJson(lp, signal)
       const since = typeof req.since === 'number' && Number.isSafeInteger(req.since) ? req.since : 0
       const page = await this.broadcaster.since(since, V1_PAGE + 1)
       const entries = page.slice(0, V1_PAGE)
       await writeJson(lp, { entries: entries.map((e) => e.wire), more: page.length > V1_PAGE, next: entries.at(-1)?.created ?? since }, signal)
-      await stream.close({ signal })
-    } catch (err) {
-      stream.abort(err as Error)
-    } finally {
-      signal.removeEventListener('abort', onAbort)
-    }
+    })
   }
 }
 
