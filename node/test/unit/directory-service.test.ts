@@ -219,7 +219,8 @@ describe('directory service', function () {
     expect(pl.status().find((s) => s.country === 'AT' && s.name === 'authorities')!.seq).to.equal(seq)
   })
 
-  it('tries a directory it could not find again a few seconds later, not at the next refresh', async () => {
+  /** PL started and refreshed before AT published: AT's directory is missing on PL. */
+  async function plMissingAustria (): Promise<{ atService: DirectoryService, pl: DirectoryService }> {
     const records = new MemoryRecords()
     const at = new FakeRegistry()
     at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
@@ -229,6 +230,11 @@ describe('directory service', function () {
     await pl.start()
     clock.advance(0)
     await refreshed
+    return { atService, pl }
+  }
+
+  it('tries a directory it could not find again a few seconds later, not at the next refresh', async () => {
+    const { atService, pl } = await plMissingAustria()
     expect(pl.search({ text: 'architektenkammer' })).to.deep.equal([])
     await atService.publish()
     clock.advance(5_000)
@@ -236,15 +242,7 @@ describe('directory service', function () {
   })
 
   it('keeps retrying within seconds however many announcements arrive meanwhile (the wait doubles only when a retry gets nothing)', async () => {
-    const records = new MemoryRecords()
-    const at = new FakeRegistry()
-    at.authorities = [authority('at-arch', 'Architektenkammer', 'Chamber of Architects')]
-    const atService = await service('AT', records, at)
-    const pl = await service('PL', records)
-    const refreshed = new Promise((resolve) => { pl.addEventListener('refreshed', resolve, { once: true }) })
-    await pl.start()
-    clock.advance(0)
-    await refreshed
+    const { atService, pl } = await plMissingAustria()
     // A federation forming: announcements of other states' publications, each running a fetch while AT's is still missing.
     for (let i = 0; i < 15; i++) await pl.refreshCountry('AT')
     expect(pl.search({ text: 'architektenkammer' })).to.deep.equal([])
