@@ -258,10 +258,11 @@ export class ImiNode {
     // received messages listens, before libp2p listens: a message that arrives at once
     // after a restart must not meet an empty directory (refused as from an unknown
     // authority), a request log being rebuilt under it, or a service not yet listening.
+    // (Retention's and the deadlines' full scans come after: they only read what is held,
+    // and a large store should not keep the node off the network while they run. An
+    // erasure that arrives before retention listens is stored as owed, and its scan answers it.)
     await this.directory.load()
     await this.requests.start()
-    await this.requestDeadlines.start()
-    await this.retention.start()
     await this.subjectCorrections.start()
     if (config.mail.enabled) {
       this.mailNotifier = new MailNotifier({
@@ -277,6 +278,8 @@ export class ImiNode {
       if (e.code === 'EADDRINUSE' || /EADDRINUSE/.test(String(e.message))) throw new ConfigError('p2p.listen', `address already in use (${config.p2p.listen.join(', ')})`)
       throw err
     }
+    await this.requestDeadlines.start()
+    await this.retention.start()
     // Gossip subscriptions need a started libp2p.
     await this.rosterSync.start()
     this.announcer = new DirectoryAnnouncer({
