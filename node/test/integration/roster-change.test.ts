@@ -85,8 +85,11 @@ describe('roster changes across real nodes (loopback TCP)', function () {
     await eventually(() => versions(['CZ', 'PL', 'AT']).every((v) => v === 2), 10_000, 'version 2 on CZ, PL, AT')
     expect(node('CZ').roster.current.member('PL')?.addresses).to.include(added)
 
+    // FR was offline for the change, so its stored roster is version 1; a restarting node
+    // dials the members itself and pulls on every connection, so by the time start()
+    // returns it may already hold version 2.
     await start('FR')
-    expect(node('FR').roster.current.version).to.equal(1)
+    expect(node('FR').roster.current.version).to.be.oneOf([1, 2])
     await connect('FR', ['CZ'])
     await eventually(() => node('FR').roster.current.version === 2, 10_000, 'FR catching up')
     expect(node('FR').roster.current.digest).to.equal(node('CZ').roster.current.digest)
